@@ -1,0 +1,38 @@
+from django.urls import reverse
+from django.views.generic import ListView
+
+from articles.models import Article
+from healthqa.preview import PreviewableDetailView
+
+
+class ArticleListView(ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 12
+
+    def get_queryset(self):
+        return Article.objects.public().for_cards()
+
+
+class ArticleDetailView(PreviewableDetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+    preview_permission = "articles.change_article"
+
+    def get_queryset(self):
+        return Article.objects.select_related("topic", "author", "reviewed_by").prefetch_related(
+            "tags", "sources"
+        )
+
+    def get_public_queryset(self):
+        return self.get_queryset().filter(pk__in=Article.objects.public().values("pk"))
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        related = Article.objects.public().exclude(pk=article.pk).for_cards()
+        if article.topic_id:
+            related = related.filter(topic_id=article.topic_id)
+        crumbs = [("Articles", reverse("articles:list"))]
+        if article.topic_id:
+            crumbs.append((article.topic.name, article.topic.get_absolute_url()))
+        return super().get_context_data(related_articles=related[:3], breadcrumbs=crumbs, **kwargs)

@@ -1,0 +1,112 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from healthqa.images import validate_image
+from healthqa.models import Timestamped, unique_slug
+
+
+class ExpertQuerySet(models.QuerySet):
+    def public(self):
+        """Experts readers may see: active ones."""
+        return self.filter(is_active=True)
+
+    def with_answer_counts(self):
+        from healthqa.models import Answer
+
+        return self.annotate(
+            public_answer_count=models.Count(
+                "answers", filter=Q(answers__in=Answer.objects.public()), distinct=True
+            )
+        )
+
+
+class Expert(Timestamped):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANIZATION = "organization", "Organization"
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=180, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    credentials = models.CharField(max_length=160, blank=True, help_text='For example "MD, FACSM".')
+    headline = models.CharField(max_length=200, blank=True, help_text="One line under the name.")
+    specialties = models.ManyToManyField("healthqa.Topic", blank=True, related_name="experts")
+    bio = models.TextField(blank=True, help_text="Markdown.")
+    photo = models.ImageField(
+        "photo or logo",
+        upload_to="experts/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="A portrait for a person, a logo for an organization.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    website = models.URLField(blank=True)
+    verified = models.BooleanField(default=False)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="experts_verified",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_profile",
+        help_text="The account this expert signs in with.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive experts and their answers are hidden from readers."
+    )
+    is_demo = models.BooleanField("demo content", default=False)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["person", "organization"]), name="expert_kind_valid"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("experts:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_organization(self):
+        return self.kind == self.Kind.ORGANIZATION
+
+    @property
+    def display_name(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def initials(self):
+        words = [w for w in self.name.replace(".", " ").split() if w[:1].isalpha()]
+        if self.is_organization:
+            words = [w for w in words if w[:1].isupper()]
+        return "".join(w[0] for w in words[:3]).upper() or "?"
+
+    def mark_verified(self, *, by):
+        self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
+        self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Expert, self.name, instance=self)
+        if self.verified and self.verified_at is None:
+            self.verified_at = timezone.now()
+        super().save(*args, **kwargs)

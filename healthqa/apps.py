@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HealthQAConfig(AppConfig):
+    name = "healthqa"
+    verbose_name = "Questions & answers"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,5 @@
+from healthqa.models import SiteSettings
+
+
+def site(request):
+    return {"site_settings": SiteSettings.load()}

@@ -1,0 +1,825 @@
+"""Topics, questions, answers and their moderation: the heart of HealthQA.
+
+Visibility has one definition: `Question.objects.public()`, `Answer.objects.approved()` (and
+`Article.objects.public()` in the articles app). Everything readers see goes through them.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from healthqa.images import validate_image
+from healthqa.rendering import plain_text, render_markdown, teaser
+
+DEFAULT_DISCLAIMER = (
+    "This content reflects information from various individuals and organizations and may offer "
+    "alternative or opposing points of view. It should not be used for medical advice, diagnosis "
+    "or treatment. As always, you should consult with your healthcare provider about your "
+    "specific health needs."
+)
+
+
+def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
+    """A slug for `value` that no other row of `model` uses yet."""
+    base = (slugify(value) or "item")[: max_length - 8].strip("-") or "item"
+    candidate, n = base, 2
+    others = model._default_manager.all()
+    if instance is not None and instance.pk:
+        others = others.exclude(pk=instance.pk)
+    while others.filter(**{field: candidate}).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+class Timestamped(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# --- Topics ------------------------------------------------------------------------------------
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_public_counts(self):
+        public = Question.objects.public()
+        return self.annotate(
+            public_question_count=models.Count(
+                "questions", filter=Q(questions__in=public), distinct=True
+            )
+        )
+
+
+class Topic(Timestamped):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=140, unique=True)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    is_demo = models.BooleanField(
+        "demo content", default=False, help_text="Made-up content loaded by load_demo."
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("healthqa:topic_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A topic cannot be its own ancestor."})
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, instance=self)
+        super().save(*args, **kwargs)
+
+
+# --- Questions ---------------------------------------------------------------------------------
+
+
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        """Published, not scheduled for later, with an approved answer by an active expert."""
+        return self.filter(
+            status=Question.Status.PUBLISHED,
+            published_at__isnull=False,
+            published_at__lte=timezone.now(),
+        ).filter(Exists(Answer.objects.approved().filter(question=OuterRef("pk"))))
+
+    def for_listing(self):
+        return self.select_related("topic").order_by("-published_at", "-pk")
+
+
+class Question(Timestamped):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted by a reader"
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+        REJECTED = "rejected", "Rejected"
+
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=200, unique=True)
+    details = models.TextField(blank=True, help_text="Optional context, in Markdown.")
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+    )
+    tags = TaggableManager(blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Readers see the question from this moment on. A future date schedules it.",
+    )
+    featured = models.BooleanField(default=False, help_text="Shown first on the home page.")
+    submitted_by_name = models.CharField(max_length=120, blank=True)
+    submitted_by_email = models.EmailField(blank=True)
+    articles = models.ManyToManyField(
+        "articles.Article",
+        through="ContinueLearningPick",
+        related_name="picked_for_questions",
+        blank=True,
+    )
+    is_demo = models.BooleanField("demo content", default=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+        permissions = [("triage_question", "Can triage reader submissions")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "draft", "published", "archived", "rejected"]),
+                name="question_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="question_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("healthqa:question_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Question, self.title, instance=self)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        return Question.objects.public().filter(pk=self.pk).exists()
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def details_html(self):
+        return render_markdown(self.details)
+
+    def continue_learning(self, limit=4):
+        """Up to `limit` public articles: curated picks in order, then the newest of the same
+        topic, then the newest sharing a tag."""
+        from articles.models import Article
+
+        public = Article.objects.public().select_related("topic")
+        picks = list(
+            public.filter(question_picks__question=self).order_by("question_picks__position")[
+                :limit
+            ]
+        )
+        chosen = {article.pk for article in picks}
+        if len(picks) < limit and self.topic_id:
+            more = public.filter(topic_id=self.topic_id).exclude(pk__in=chosen)
+            picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+            chosen = {article.pk for article in picks}
+        if len(picks) < limit:
+            tag_ids = [tag.pk for tag in self.tags.all()]
+            if tag_ids:
+                more = public.filter(tags__in=tag_ids).exclude(pk__in=chosen).distinct()
+                picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+        return picks
+
+    def _change_status(self, to_state, *, by, action, note=""):
+        with transaction.atomic():
+            locked = Question.objects.select_for_update().get(pk=self.pk)
+            from_state = locked.status
+            locked.status = to_state
+            if to_state == self.Status.PUBLISHED and locked.published_at is None:
+                locked.published_at = timezone.now()
+            locked.save()
+            ModerationEvent.record(
+                locked, actor=by, action=action, from_state=from_state, to_state=to_state, note=note
+            )
+        self.refresh_from_db()
+
+    def _require(self, user, perm):
+        if not (user and user.is_active and user.has_perm(perm)):
+            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
+
+    def publish(self, *, by, note=""):
+        self._require(by, "healthqa.change_question")
+        if self.status not in {self.Status.DRAFT, self.Status.ARCHIVED}:
+            raise ValidationError(
+                f"A {self.get_status_display().lower()} question cannot be "
+                "published; accept it as a draft first."
+            )
+        self._change_status(self.Status.PUBLISHED, by=by, action="publish", note=note)
+
+    def archive(self, *, by, note=""):
+        self._require(by, "healthqa.change_question")
+        if self.status != self.Status.PUBLISHED:
+            raise ValidationError("Only a published question can be archived.")
+        self._change_status(self.Status.ARCHIVED, by=by, action="archive", note=note)
+
+    def accept_submission(self, *, by, note=""):
+        """Triage: a reader's submission becomes a draft for editors to work on."""
+        self._require(by, "healthqa.triage_question")
+        if self.status != self.Status.SUBMITTED:
+            raise ValidationError("Only a reader submission can be accepted as a draft.")
+        self._change_status(self.Status.DRAFT, by=by, action="accept", note=note)
+
+    def reject(self, *, by, note=""):
+        self._require(by, "healthqa.triage_question")
+        if self.status != self.Status.SUBMITTED:
+            raise ValidationError("Only a reader submission can be rejected.")
+        self._change_status(self.Status.REJECTED, by=by, action="reject", note=note)
+
+
+class ContinueLearningPick(models.Model):
+    """An editor's ordered choice of article for a question's "Continue Learning" block."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="article_picks")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="question_picks"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "Continue Learning pick"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "article"], name="unique_pick_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"
+
+
+# --- Answers -----------------------------------------------------------------------------------
+
+
+class AnswerQuerySet(models.QuerySet):
+    def approved(self):
+        """Answers readers may see: approved, by an active expert."""
+        return self.filter(status=Answer.Status.APPROVED, expert__is_active=True)
+
+    def public(self):
+        """Approved answers on public questions."""
+        return self.approved().filter(question__in=Question.objects.public())
+
+    def pending_review(self):
+        return self.filter(
+            Q(status=Answer.Status.PENDING) | Q(revisions__status=AnswerRevision.Status.PENDING)
+        ).distinct()
+
+
+class Answer(Timestamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="answers")
+    body = models.TextField(
+        help_text="Markdown. Once approved this is the text readers see; later edits wait for "
+        "review as a revision."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_answers",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    helpful_yes = models.PositiveIntegerField(default=0)
+    helpful_no = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among the question's answers (lowest first)."
+    )
+    is_demo = models.BooleanField("demo content", default=False)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        permissions = [("moderate_answer", "Can approve, send back or reject answers")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "pending", "approved", "changes_requested", "rejected"]
+                ),
+                name="answer_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} on “{self.question}”"
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def summary(self):
+        return teaser(plain_text(self.body), 155)
+
+    @property
+    def reviewer_name(self):
+        """The public name of the moderator who approved the live text."""
+        reviewer = self.reviewed_by
+        if reviewer is None:
+            return ""
+        profile = getattr(reviewer, "expert_profile", None)
+        if profile is not None:
+            return profile.name
+        return reviewer.get_full_name() or reviewer.get_username()
+
+    # -- state changes ----------------------------------------------------------------------
+
+    def _is_author(self, user):
+        return bool(user and user.is_authenticated and self.expert.user_id == user.pk)
+
+    def _check_writer(self, user):
+        if not (user and user.is_active):
+            raise PermissionDenied("Sign in to change answers.")
+        if self._is_author(user) or user.has_perm("healthqa.change_answer"):
+            return
+        raise PermissionDenied("Only the answering expert or an editor may change this answer.")
+
+    def _check_moderator(self, user):
+        if not (user and user.is_active and user.has_perm("healthqa.moderate_answer")):
+            raise PermissionDenied("Only moderators review answers.")
+        if self._is_author(user):
+            raise PermissionDenied("Nobody reviews their own answer.")
+
+    def _locked(self):
+        return Answer.objects.select_for_update().select_related("expert").get(pk=self.pk)
+
+    def pending_revision(self):
+        return self.revisions.filter(status=AnswerRevision.Status.PENDING).first()
+
+    def _finish(self, locked, *, by, action, from_state, note=""):
+        ModerationEvent.record(
+            locked,
+            actor=by,
+            action=action,
+            from_state=from_state,
+            to_state=locked.status,
+            note=note,
+        )
+        self.refresh_from_db()
+
+    def submit(self, *, by):
+        self._check_writer(by)
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status not in {self.Status.DRAFT, self.Status.CHANGES_REQUESTED}:
+                raise ValidationError(
+                    f"Only a draft or an answer sent back for changes can be submitted; this "
+                    f"one is {locked.get_status_display().lower()}."
+                )
+            from_state = locked.status
+            locked.status = self.Status.PENDING
+            locked.submitted_at = timezone.now()
+            locked.save()
+            self._finish(locked, by=by, action="submit", from_state=from_state)
+
+    def revise(self, *, body, by, note=""):
+        """Change the text. An approved answer stays live; the edit waits as a revision."""
+        self._check_writer(by)
+        if not (body or "").strip():
+            raise ValidationError("An answer cannot be empty.")
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            if locked.status == self.Status.APPROVED:
+                locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+                    status=AnswerRevision.Status.SUPERSEDED
+                )
+                AnswerRevision.objects.create(
+                    answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
+                )
+                locked.submitted_at = timezone.now()
+                locked.save(update_fields=["submitted_at", "updated_at"])
+                self._finish(locked, by=by, action="revise", from_state=from_state, note=note)
+                return
+            if locked.status == self.Status.REJECTED:
+                raise ValidationError("A rejected answer cannot be edited.")
+            locked.body = body
+            locked.save()
+            self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
+
+    def approve(self, *, by, note=""):
+        self._check_moderator(by)
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            now = timezone.now()
+            revision = (
+                locked.revisions.select_for_update()
+                .filter(status=AnswerRevision.Status.PENDING)
+                .first()
+            )
+            if locked.status == self.Status.APPROVED and revision is not None:
+                revision.status = AnswerRevision.Status.APPROVED
+                revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
+                revision.save()
+                locked.body = revision.body
+                action = "approve_revision"
+            elif locked.status == self.Status.PENDING:
+                AnswerRevision.objects.create(
+                    answer=locked,
+                    body=locked.body,
+                    created_by=locked.expert.user,
+                    status=AnswerRevision.Status.APPROVED,
+                    reviewed_by=by,
+                    reviewed_at=now,
+                    review_note=note,
+                )
+                action = "approve"
+            else:
+                raise ValidationError(
+                    f"Nothing to approve: the answer is {locked.get_status_display().lower()} "
+                    "and has no pending revision."
+                )
+            locked.status = self.Status.APPROVED
+            locked.reviewed_by, locked.reviewed_at, locked.review_note = by, now, note
+            locked.save()
+            self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+
+    def _send_back(self, *, by, note, to_state, revision_state, action):
+        self._check_moderator(by)
+        if not (note or "").strip():
+            raise ValidationError("Write a note for the expert explaining the decision.")
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            revision = (
+                locked.revisions.select_for_update()
+                .filter(status=AnswerRevision.Status.PENDING)
+                .first()
+            )
+            if locked.status == self.Status.APPROVED and revision is not None:
+                revision.status = revision_state
+                revision.reviewed_by, revision.reviewed_at = by, timezone.now()
+                revision.review_note = note
+                revision.save()
+                self._finish(
+                    locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
+                )
+                return
+            if locked.status != self.Status.PENDING:
+                raise ValidationError(
+                    f"Only an answer pending review can be {action.replace('_', ' ')}ed; this one "
+                    f"is {locked.get_status_display().lower()}."
+                )
+            locked.status = to_state
+            locked.review_note = note
+            locked.save()
+            self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+
+    def request_changes(self, *, by, note):
+        self._send_back(
+            by=by,
+            note=note,
+            to_state=self.Status.CHANGES_REQUESTED,
+            revision_state=AnswerRevision.Status.CHANGES_REQUESTED,
+            action="request_changes",
+        )
+
+    def reject(self, *, by, note):
+        self._send_back(
+            by=by,
+            note=note,
+            to_state=self.Status.REJECTED,
+            revision_state=AnswerRevision.Status.REJECTED,
+            action="reject",
+        )
+
+
+class AnswerRevision(models.Model):
+    """A version of an answer's text. Approved answers are edited through pending revisions."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer"],
+                condition=Q(status="pending"),
+                name="one_pending_revision_per_answer",
+            )
+        ]
+
+    def __str__(self):
+        return f"Revision of {self.answer} ({self.get_status_display().lower()})"
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+# --- Moderation records ------------------------------------------------------------------------
+
+
+class ModerationEvent(models.Model):
+    """One state change of a question or answer. Never edited, never deleted."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_events",
+    )
+    action = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.action}: {self.from_state or '—'} → {self.to_state or '—'}"
+
+    @classmethod
+    def record(cls, target, *, actor, action, from_state="", to_state="", note=""):
+        return cls.objects.create(
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=target.pk,
+            actor=actor if actor and actor.is_authenticated else None,
+            action=action,
+            from_state=from_state or "",
+            to_state=to_state or "",
+            note=note or "",
+        )
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Moderation records are never deleted.")
+
+
+# --- Assignments and flags ---------------------------------------------------------------------
+
+
+class Assignment(Timestamped):
+    """An editor asks an expert to answer a question."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ANSWERED = "answered", "Answered"
+        DECLINED = "declined", "Declined"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(
+        "experts.Expert", on_delete=models.CASCADE, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments_made",
+    )
+    due_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["due_at", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "expert"],
+                condition=Q(status="open"),
+                name="one_open_assignment_per_expert",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.question} → {self.expert}"
+
+    @property
+    def is_overdue(self):
+        return self.status == self.Status.OPEN and self.due_at and self.due_at < timezone.now()
+
+
+class Flag(Timestamped):
+    """A reader's report about an answer or a question."""
+
+    class Reason(models.TextChoices):
+        INACCURATE = "inaccurate", "Inaccurate or out of date"
+        HARMFUL = "harmful", "Could cause harm"
+        SPAM = "spam", "Spam or advertising"
+        OFFENSIVE = "offensive", "Offensive"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DISMISSED = "dismissed", "Dismissed"
+        ACTIONED = "actioned", "Actioned"
+
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="flags_handled",
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(answer__isnull=False, question__isnull=True)
+                    | Q(answer__isnull=True, question__isnull=False)
+                ),
+                name="flag_has_one_target",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} — {self.target}"
+
+    @property
+    def target(self):
+        return self.answer or self.question
+
+
+# --- Site settings -----------------------------------------------------------------------------
+
+
+class SiteSettings(models.Model):
+    """The one row of site-wide settings editors change in the admin."""
+
+    CACHE_KEY = "healthqa:site-settings"
+
+    site_name = models.CharField(max_length=80, default="HealthQA")
+    tagline = models.CharField(
+        max_length=160, default="Health questions, answered by vetted experts", blank=True
+    )
+    disclaimer = models.TextField(default=DEFAULT_DISCLAIMER)
+
+    class Meta:
+        verbose_name = "site settings"
+        verbose_name_plural = "site settings"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="site_settings_single_row")]
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Site settings cannot be deleted.")
+
+    @classmethod
+    def load(cls):
+        current = cache.get(cls.CACHE_KEY)
+        if current is None:
+            current, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, current, 300)
+        return current
+
+
+class AdPlacementQuerySet(models.QuerySet):
+    def active(self, slot=None):
+        now = timezone.now()
+        qs = self.filter(is_active=True).filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=now),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+        )
+        if slot:
+            qs = qs.filter(slot=slot)
+        return qs
+
+
+class AdPlacement(Timestamped):
+    """A house advertisement; the slot shows only while one is active."""
+
+    class Slot(models.TextChoices):
+        QUESTION_PAGE = "question_page", "Question page"
+        ARTICLE_PAGE = "article_page", "Article page"
+
+    name = models.CharField(max_length=120, help_text="For editors; not shown to readers.")
+    slot = models.CharField(max_length=30, choices=Slot.choices, default=Slot.QUESTION_PAGE)
+    image = models.ImageField(
+        upload_to="ads/%Y/%m/",
+        validators=[validate_image],
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField("alt text", max_length=200)
+    link = models.URLField(max_length=500)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = AdPlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="ad_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})

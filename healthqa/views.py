@@ -1,0 +1,198 @@
+from django.contrib import messages
+from django.db import connection
+from django.db.models import F, Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import ListView, TemplateView
+from taggit.models import Tag
+
+from articles.models import Article
+from experts.models import Expert
+from healthqa import search
+from healthqa.forms import FlagForm, SearchForm
+from healthqa.models import AdPlacement, Answer, Question, Topic
+from healthqa.preview import PreviewableDetailView
+
+PAGE_SIZE = 20
+
+
+def approved_answers():
+    return Answer.objects.approved().select_related(
+        "expert", "reviewed_by", "reviewed_by__expert_profile"
+    )
+
+
+def question_cards(queryset):
+    """Questions ready for a list: topic joined, approved answers' experts prefetched."""
+    return queryset.select_related("topic").prefetch_related(
+        Prefetch("answers", queryset=approved_answers(), to_attr="approved_answers")
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "healthqa/home.html"
+
+    def get_context_data(self, **kwargs):
+        public = Question.objects.public()
+        featured = list(question_cards(public.filter(featured=True)).order_by("-published_at")[:3])
+        latest = question_cards(public.exclude(pk__in=[q.pk for q in featured]))
+        return super().get_context_data(
+            featured_questions=featured,
+            latest_questions=latest.order_by("-published_at", "-pk")[:8],
+            topics=Topic.objects.with_public_counts().filter(public_question_count__gt=0)[:12],
+            latest_articles=Article.objects.public().for_cards()[:4],
+            search_form=SearchForm(),
+            **kwargs,
+        )
+
+
+class TopicListView(ListView):
+    template_name = "healthqa/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return Topic.objects.with_public_counts().select_related("parent")
+
+
+class TopicDetailView(ListView):
+    template_name = "healthqa/topic_detail.html"
+    context_object_name = "questions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(
+            Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
+        )
+        public = Question.objects.public().filter(topic=self.topic)
+        return question_cards(public).order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            topic=self.topic,
+            articles=Article.objects.public().filter(topic=self.topic).for_cards()[:6],
+            experts=Expert.objects.public().filter(specialties=self.topic).order_by("name")[:8],
+            subtopics=self.topic.children.all(),
+            breadcrumbs=[("Topics", reverse("healthqa:topic_list"))]
+            + ([(parent.name, parent.get_absolute_url())] if (parent := self.topic.parent) else []),
+            **kwargs,
+        )
+
+
+class QuestionListView(ListView):
+    template_name = "healthqa/question_list.html"
+    context_object_name = "questions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return question_cards(Question.objects.public()).order_by("-published_at", "-pk")
+
+
+class QuestionDetailView(PreviewableDetailView):
+    template_name = "healthqa/question_detail.html"
+    context_object_name = "question"
+    preview_permission = "healthqa.change_question"
+
+    def get_queryset(self):
+        return Question.objects.select_related("topic").prefetch_related(
+            "tags", Prefetch("answers", queryset=approved_answers(), to_attr="approved_answers")
+        )
+
+    def get_public_queryset(self):
+        return self.get_queryset().filter(pk__in=Question.objects.public().values("pk"))
+
+    def get_context_data(self, **kwargs):
+        question = self.object
+        votes = self.request.session.get("helpful", {})
+        for answer in question.approved_answers:
+            answer.my_vote = votes.get(str(answer.pk))
+        topic = question.topic
+        return super().get_context_data(
+            answers=question.approved_answers,
+            continue_learning=question.continue_learning(),
+            ad=AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
+            breadcrumbs=[(topic.name, topic.get_absolute_url())] if topic else [],
+            **kwargs,
+        )
+
+
+class TagDetailView(ListView):
+    template_name = "healthqa/tag_detail.html"
+    context_object_name = "questions"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        public = Question.objects.public().filter(tags=self.tag)
+        return question_cards(public).order_by("-published_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            tag=self.tag,
+            articles=Article.objects.public().filter(tags=self.tag).for_cards()[:12],
+            **kwargs,
+        )
+
+
+class SearchView(ListView):
+    template_name = "healthqa/search.html"
+    context_object_name = "results"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not self.form.is_valid():
+            return []
+        return search.search(self.form.cleaned_data["q"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+@require_POST
+def answer_helpful(request, pk):
+    """Count one "Was this helpful?" vote per answer per browser session."""
+    answer = get_object_or_404(Answer.objects.public(), pk=pk)
+    vote = request.POST.get("vote")
+    if vote not in {"yes", "no"}:
+        return HttpResponseBadRequest("Choose yes or no.")
+    votes = request.session.get("helpful", {})
+    if str(answer.pk) not in votes:
+        field = "helpful_yes" if vote == "yes" else "helpful_no"
+        Answer.objects.filter(pk=answer.pk).update(**{field: F(field) + 1})
+        votes[str(answer.pk)] = vote
+        request.session["helpful"] = votes
+    messages.success(request, "Thank you for your feedback.")
+    return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def answer_report(request, pk):
+    answer = get_object_or_404(Answer.objects.public().select_related("question", "expert"), pk=pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save(answer=answer)
+        return render(request, "healthqa/report_thanks.html", {"answer": answer})
+    return render(request, "healthqa/report_form.html", {"answer": answer, "form": form})
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without context processors: the database may be why we are here.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
