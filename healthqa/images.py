@@ -48,6 +48,10 @@ def validate_image(file):
                     },
                 )
             image.verify()
+        # verify() does not read JPEG or GIF data to the end: decode once to catch truncation.
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):

@@ -151,7 +151,10 @@ class Question(Timestamped):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "published_at"])]
-        permissions = [("triage_question", "Can triage reader submissions")]
+        permissions = [
+            ("triage_question", "Can triage reader submissions"),
+            ("publish_question", "Can publish and archive questions"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "draft", "published", "archived", "rejected"]),
@@ -233,7 +236,7 @@ class Question(Timestamped):
             raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
 
     def publish(self, *, by, note=""):
-        self._require(by, "healthqa.change_question")
+        self._require(by, "healthqa.publish_question")
         if self.status not in {self.Status.DRAFT, self.Status.ARCHIVED}:
             raise ValidationError(
                 f"A {self.get_status_display().lower()} question cannot be "
@@ -242,7 +245,7 @@ class Question(Timestamped):
         self._change_status(self.Status.PUBLISHED, by=by, action="publish", note=note)
 
     def archive(self, *, by, note=""):
-        self._require(by, "healthqa.change_question")
+        self._require(by, "healthqa.publish_question")
         if self.status != self.Status.PUBLISHED:
             raise ValidationError("Only a published question can be archived.")
         self._change_status(self.Status.ARCHIVED, by=by, action="archive", note=note)
@@ -379,16 +382,17 @@ class Answer(Timestamped):
         return bool(user and user.is_authenticated and self.expert.user_id == user.pk)
 
     def _check_writer(self, user):
+        """Experts write as themselves: only the answer's own expert (or a superuser)."""
         if not (user and user.is_active):
             raise PermissionDenied("Sign in to change answers.")
-        if self._is_author(user) or user.has_perm("healthqa.change_answer"):
+        if self._is_author(user) or user.is_superuser:
             return
-        raise PermissionDenied("Only the answering expert or an editor may change this answer.")
+        raise PermissionDenied("Only the answering expert may change this answer.")
 
-    def _check_moderator(self, user):
+    def _check_moderator(self, user, revision=None):
         if not (user and user.is_active and user.has_perm("healthqa.moderate_answer")):
             raise PermissionDenied("Only moderators review answers.")
-        if self._is_author(user):
+        if self._is_author(user) or (revision is not None and revision.created_by_id == user.pk):
             raise PermissionDenied("Nobody reviews their own answer.")
 
     def _locked(self):
@@ -408,7 +412,24 @@ class Answer(Timestamped):
         )
         self.refresh_from_db()
 
+    def _pending_revision_for_update(self, locked):
+        return (
+            locked.revisions.select_for_update()
+            .filter(status=AnswerRevision.Status.PENDING)
+            .first()
+        )
+
+    def _new_pending_revision(self, locked, body, by):
+        """Store `body` as the version under review; an older pending one is superseded."""
+        locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+            status=AnswerRevision.Status.SUPERSEDED
+        )
+        return AnswerRevision.objects.create(
+            answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
+        )
+
     def submit(self, *, by):
+        """Send a draft (or an answer sent back for changes) to the moderators."""
         self._check_writer(by)
         with transaction.atomic():
             locked = self._locked()
@@ -418,32 +439,34 @@ class Answer(Timestamped):
                     f"one is {locked.get_status_display().lower()}."
                 )
             from_state = locked.status
+            self._new_pending_revision(locked, locked.body, by)
             locked.status = self.Status.PENDING
             locked.submitted_at = timezone.now()
             locked.save()
             self._finish(locked, by=by, action="submit", from_state=from_state)
 
     def revise(self, *, body, by, note=""):
-        """Change the text. An approved answer stays live; the edit waits as a revision."""
+        """Change the text. An approved answer stays live; the edit waits as a revision.
+
+        Every version a moderator sees is kept as an AnswerRevision; drafts are edited in place.
+        """
         self._check_writer(by)
         if not (body or "").strip():
             raise ValidationError("An answer cannot be empty.")
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
+            if locked.status == self.Status.REJECTED:
+                raise ValidationError("A rejected answer cannot be edited.")
             if locked.status == self.Status.APPROVED:
-                locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
-                    status=AnswerRevision.Status.SUPERSEDED
-                )
-                AnswerRevision.objects.create(
-                    answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
-                )
+                self._new_pending_revision(locked, body, by)
                 locked.submitted_at = timezone.now()
                 locked.save(update_fields=["submitted_at", "updated_at"])
                 self._finish(locked, by=by, action="revise", from_state=from_state, note=note)
                 return
-            if locked.status == self.Status.REJECTED:
-                raise ValidationError("A rejected answer cannot be edited.")
+            if locked.status == self.Status.PENDING:
+                self._new_pending_revision(locked, body, by)
+                locked.submitted_at = timezone.now()
             locked.body = body
             locked.save()
             self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
@@ -453,34 +476,26 @@ class Answer(Timestamped):
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
-            now = timezone.now()
-            revision = (
-                locked.revisions.select_for_update()
-                .filter(status=AnswerRevision.Status.PENDING)
-                .first()
-            )
+            revision = self._pending_revision_for_update(locked)
+            self._check_moderator(by, revision)
             if locked.status == self.Status.APPROVED and revision is not None:
-                revision.status = AnswerRevision.Status.APPROVED
-                revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
-                revision.save()
-                locked.body = revision.body
                 action = "approve_revision"
             elif locked.status == self.Status.PENDING:
-                AnswerRevision.objects.create(
-                    answer=locked,
-                    body=locked.body,
-                    created_by=locked.expert.user,
-                    status=AnswerRevision.Status.APPROVED,
-                    reviewed_by=by,
-                    reviewed_at=now,
-                    review_note=note,
-                )
                 action = "approve"
+                if revision is None:
+                    revision = AnswerRevision(
+                        answer=locked, body=locked.body, created_by=locked.expert.user
+                    )
             else:
                 raise ValidationError(
                     f"Nothing to approve: the answer is {locked.get_status_display().lower()} "
                     "and has no pending revision."
                 )
+            now = timezone.now()
+            revision.status = AnswerRevision.Status.APPROVED
+            revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
+            revision.save()
+            locked.body = revision.body
             locked.status = self.Status.APPROVED
             locked.reviewed_by, locked.reviewed_at, locked.review_note = by, now, note
             locked.save()
@@ -493,25 +508,29 @@ class Answer(Timestamped):
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
-            revision = (
-                locked.revisions.select_for_update()
-                .filter(status=AnswerRevision.Status.PENDING)
-                .first()
-            )
-            if locked.status == self.Status.APPROVED and revision is not None:
-                revision.status = revision_state
-                revision.reviewed_by, revision.reviewed_at = by, timezone.now()
-                revision.review_note = note
-                revision.save()
-                self._finish(
-                    locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
-                )
-                return
-            if locked.status != self.Status.PENDING:
+            revision = self._pending_revision_for_update(locked)
+            self._check_moderator(by, revision)
+            if locked.status == self.Status.APPROVED and revision is None:
+                raise ValidationError("This answer is live and has no revision waiting for review.")
+            if locked.status not in {self.Status.APPROVED, self.Status.PENDING}:
                 raise ValidationError(
                     f"Only an answer pending review can be {action.replace('_', ' ')}ed; this one "
                     f"is {locked.get_status_display().lower()}."
                 )
+            if revision is None:
+                revision = AnswerRevision(
+                    answer=locked, body=locked.body, created_by=locked.expert.user
+                )
+            revision.status = revision_state
+            revision.reviewed_by, revision.reviewed_at = by, timezone.now()
+            revision.review_note = note
+            revision.save()
+            if locked.status == self.Status.APPROVED:
+                # The live text stays as it is; only the revision is sent back.
+                self._finish(
+                    locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
+                )
+                return
             locked.status = to_state
             locked.review_note = note
             locked.save()

@@ -1,5 +1,6 @@
 """Markdown to safe HTML, and plain-text teasers. Every body field goes through here."""
 
+import html
 import re
 
 import nh3
@@ -42,9 +43,7 @@ _whitespace = re.compile(r"\s+")
 
 def plain_text(source):
     """Markdown or HTML to one line of plain text (for teasers and meta descriptions)."""
-    text = strip_tags(render_markdown(source)) if source else ""
-    text = text.replace("&amp;", "&").replace("&quot;", '"').replace("&#39;", "'")
-    text = text.replace("&lt;", "<").replace("&gt;", ">")
+    text = html.unescape(strip_tags(render_markdown(source))) if source else ""
     return _whitespace.sub(" ", text).strip()
 
 

@@ -12,6 +12,7 @@ ROLES = {
     "Editors": [
         *perms("healthqa", "question", "add", "change", "view"),
         ("healthqa", "triage_question"),
+        ("healthqa", "publish_question"),
         *perms("healthqa", "topic", "add", "change", "view"),
         *perms("healthqa", "continuelearningpick", "add", "change", "delete", "view"),
         *perms("healthqa", "assignment", "add", "change", "delete", "view"),

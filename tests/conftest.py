@@ -1,0 +1,98 @@
+import os
+from datetime import UTC, datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from freezegun import freeze_time
+
+from tests.factories import ExpertFactory, UserFactory
+
+FROZEN_NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty cache (site settings and pages are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def frozen():
+    """A clock stopped at FROZEN_NOW; `frozen.tick(timedelta(...))` or `.move_to(...)` moves it."""
+    with freeze_time(FROZEN_NOW) as clock:
+        yield clock
+
+
+def _member_of(group_name, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _member_of("Editors", username="editor", is_staff=True)
+
+
+@pytest.fixture
+def moderator(db):
+    return _member_of("Moderators", username="moderator", is_staff=True)
+
+
+@pytest.fixture
+def expert_user(db):
+    """A staff user in the Experts group, linked to an Expert profile (`user.expert_profile`)."""
+    user = _member_of("Experts", username="expert", is_staff=True)
+    ExpertFactory(user=user, name="Dr. Dana Expert")
+    return user
+
+
+@pytest.fixture
+def expert(expert_user):
+    """The Expert profile of `expert_user`."""
+    return expert_user.expert_profile
+
+
+@pytest.fixture
+def other_expert_user(db):
+    """A second expert, for rules about other people's answers."""
+    user = _member_of("Experts", username="other-expert", is_staff=True)
+    ExpertFactory(user=user, name="Dr. Sam Other")
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def reader(db):
+    """A signed-in member of the public: no group, no staff access."""
+    return UserFactory(username="reader")
+
+
+POSTGRES_REQUIRED = os.environ.get("HEALTHQA_REQUIRE_POSTGRES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """CI's PostgreSQL run must really use PostgreSQL and run every PostgreSQL-only test."""
+    if not POSTGRES_REQUIRED:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise pytest.UsageError(
+            f"HEALTHQA_REQUIRE_POSTGRES=1 but the database is {connection.vendor}; "
+            "set DATABASE_URL to a PostgreSQL database."
+        )
+
+
+def pytest_runtest_logreport(report):
+    if POSTGRES_REQUIRED and report.skipped and "PostgreSQL" in str(report.longrepr):
+        report.outcome = "failed"
+        report.longrepr = f"skipped on the PostgreSQL run: {report.longrepr}"
