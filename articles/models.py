@@ -5,7 +5,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from healthqa.images import validate_image
-from healthqa.models import Timestamped, unique_slug
+from healthqa.models import PublishingMixin, Timestamped, unique_slug
 from healthqa.rendering import plain_text, render_markdown, teaser
 
 
@@ -22,7 +22,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Article(Timestamped):
+class Article(PublishingMixin, Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -76,6 +76,7 @@ class Article(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = ArticleQuerySet.as_manager()
+    publish_permission = "articles.change_article"
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

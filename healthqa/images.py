@@ -24,6 +24,8 @@ def validate_image(file):
                 "limit": filesizeformat(settings.IMAGE_MAX_BYTES),
             },
         )
+    if getattr(file, "closed", False) and hasattr(file, "open"):
+        file.open("rb")
     position = file.tell() if hasattr(file, "tell") else None
     try:
         file.seek(0)

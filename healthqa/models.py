@@ -47,6 +47,53 @@ class Timestamped(models.Model):
         abstract = True
 
 
+class PublishingMixin:
+    """publish() / archive() for models with draft → published → archived states.
+
+    Subclasses name the permission that allows it (`publish_permission`).
+    """
+
+    publish_permission = None
+
+    def _require(self, user, perm):
+        if not (user and user.is_active and user.has_perm(perm)):
+            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
+
+    def _change_status(self, to_state, *, by, action, note=""):
+        model = type(self)
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=self.pk)
+            from_state = locked.status
+            locked.status = to_state
+            if to_state == "published" and locked.published_at is None:
+                locked.published_at = timezone.now()
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                note=note,
+            )
+        self.refresh_from_db()
+
+    def publish(self, *, by, note=""):
+        self._require(by, self.publish_permission)
+        if self.status not in {"draft", "archived"}:
+            raise ValidationError(
+                f"A {self.get_status_display().lower()} item cannot be published; it must be a "
+                "draft or archived."
+            )
+        self._change_status("published", by=by, action="publish", note=note)
+
+    def archive(self, *, by, note=""):
+        self._require(by, self.publish_permission)
+        if self.status != "published":
+            raise ValidationError("Only a published item can be archived.")
+        self._change_status("archived", by=by, action="archive", note=note)
+
+
 # --- Topics ------------------------------------------------------------------------------------
 
 
@@ -111,7 +158,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Question(Timestamped):
+class Question(PublishingMixin, Timestamped):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted by a reader"
         DRAFT = "draft", "Draft"
@@ -147,6 +194,7 @@ class Question(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = QuestionQuerySet.as_manager()
+    publish_permission = "healthqa.publish_question"
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -217,38 +265,6 @@ class Question(Timestamped):
                 more = public.filter(tags__in=tag_ids).exclude(pk__in=chosen).distinct()
                 picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
         return picks
-
-    def _change_status(self, to_state, *, by, action, note=""):
-        with transaction.atomic():
-            locked = Question.objects.select_for_update().get(pk=self.pk)
-            from_state = locked.status
-            locked.status = to_state
-            if to_state == self.Status.PUBLISHED and locked.published_at is None:
-                locked.published_at = timezone.now()
-            locked.save()
-            ModerationEvent.record(
-                locked, actor=by, action=action, from_state=from_state, to_state=to_state, note=note
-            )
-        self.refresh_from_db()
-
-    def _require(self, user, perm):
-        if not (user and user.is_active and user.has_perm(perm)):
-            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
-
-    def publish(self, *, by, note=""):
-        self._require(by, "healthqa.publish_question")
-        if self.status not in {self.Status.DRAFT, self.Status.ARCHIVED}:
-            raise ValidationError(
-                f"A {self.get_status_display().lower()} question cannot be "
-                "published; accept it as a draft first."
-            )
-        self._change_status(self.Status.PUBLISHED, by=by, action="publish", note=note)
-
-    def archive(self, *, by, note=""):
-        self._require(by, "healthqa.publish_question")
-        if self.status != self.Status.PUBLISHED:
-            raise ValidationError("Only a published question can be archived.")
-        self._change_status(self.Status.ARCHIVED, by=by, action="archive", note=note)
 
     def accept_submission(self, *, by, note=""):
         """Triage: a reader's submission becomes a draft for editors to work on."""
@@ -380,6 +396,14 @@ class Answer(Timestamped):
 
     def _is_author(self, user):
         return bool(user and user.is_authenticated and self.expert.user_id == user.pk)
+
+    def can_write(self, user):
+        """Whether `user` may change this answer's text (the admin asks before showing it)."""
+        try:
+            self._check_writer(user)
+        except PermissionDenied:
+            return False
+        return self.status != self.Status.REJECTED
 
     def _check_writer(self, user):
         """Experts write as themselves: only the answer's own expert (or a superuser)."""
@@ -747,6 +771,35 @@ class Flag(Timestamped):
     @property
     def target(self):
         return self.answer or self.question
+
+    def resolve(self, *, by, status, note=""):
+        """Close an open flag as dismissed or actioned, recording who did it."""
+        if not (by and by.is_active and by.has_perm("healthqa.change_flag")):
+            raise PermissionDenied("Only moderators handle reports.")
+        if status not in {self.Status.DISMISSED, self.Status.ACTIONED}:
+            raise ValidationError("A report is closed as dismissed or actioned.")
+        with transaction.atomic():
+            locked = Flag.objects.select_for_update().get(pk=self.pk)
+            if locked.status != self.Status.OPEN:
+                raise ValidationError("This report has already been handled.")
+            locked.status, locked.resolution_note = status, note
+            locked.handled_by, locked.handled_at = by, timezone.now()
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action="dismiss" if status == self.Status.DISMISSED else "action",
+                from_state=self.Status.OPEN,
+                to_state=status,
+                note=note,
+            )
+        self.refresh_from_db()
+
+    def dismiss(self, *, by, note=""):
+        self.resolve(by=by, status=self.Status.DISMISSED, note=note)
+
+    def mark_actioned(self, *, by, note=""):
+        self.resolve(by=by, status=self.Status.ACTIONED, note=note)
 
 
 # --- Site settings -----------------------------------------------------------------------------

@@ -38,7 +38,8 @@ def render_markdown(source):
     return sanitize_html(_markdown.render(source))
 
 
-_whitespace = re.compile(r"\s+")
+# ASCII whitespace only: a non-breaking space is kept, and a cut never falls on it.
+_whitespace = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def plain_text(source):

@@ -114,6 +114,14 @@ class QuestionDetailView(PreviewableDetailView):
             continue_learning=question.continue_learning(),
             ad=AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
             breadcrumbs=[(topic.name, topic.get_absolute_url())] if topic else [],
+            related_questions=(
+                Question.objects.public()
+                .filter(topic=topic)
+                .exclude(pk=question.pk)
+                .order_by("-published_at", "-pk")[:5]
+                if topic
+                else []
+            ),
             **kwargs,
         )
 

@@ -1,0 +1,78 @@
+from django.contrib import admin
+
+from articles.models import Article, Source
+from healthqa.admin import HTTPS_URLS, apply_transition, publication_label, thumbnail
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    fields = ("position", "title", "publisher", "url", "published_on")
+    ordering = ("position", "pk")
+    extra = 0
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = (
+        "picture",
+        "title",
+        "topic",
+        "author",
+        "publication",
+        "published_at",
+        "reviewed_at",
+        "is_demo",
+    )
+    list_display_links = ("picture", "title")
+    list_filter = (
+        "status",
+        "topic",
+        ("author", admin.RelatedOnlyFieldListFilter),
+        "is_demo",
+        "published_at",
+        "reviewed_at",
+    )
+    search_fields = ("title", "slug", "excerpt", "body", "author__name")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("topic", "author", "reviewed_by")
+    list_select_related = ("topic", "author")
+    date_hierarchy = "published_at"
+    readonly_fields = ("status", "publication", "picture", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "topic", "tags", "author", "excerpt", "body")}),
+        ("Image", {"fields": ("image", "picture", "image_alt")}),
+        (
+            "Publication",
+            {
+                "fields": ("status", "publication", "published_at"),
+                "description": "Publish or archive with the actions of the article list. "
+                "A publication date in the future schedules the article.",
+            },
+        ),
+        ("Review", {"fields": ("reviewed_at", "reviewed_by")}),
+        ("History", {"fields": ("created_at", "updated_at", "is_demo")}),
+    )
+    inlines = (SourceInline,)
+    actions = ("publish", "archive")
+
+    @admin.display(description="image")
+    def picture(self, article):
+        return thumbnail(
+            article.image,
+            article.image_alt or article.title,
+            width=article.image_width,
+            height=article.image_height,
+        )
+
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, article):
+        return publication_label(article)
+
+    @admin.action(description="Publish selected articles", permissions=["change"])
+    def publish(self, request, queryset):
+        apply_transition(self, request, queryset, "publish", "Published")
+
+    @admin.action(description="Archive selected articles", permissions=["change"])
+    def archive(self, request, queryset):
+        apply_transition(self, request, queryset, "archive", "Archived")
