@@ -2,10 +2,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from healthqa.images import validate_image
-from healthqa.models import PublishingMixin, Timestamped, unique_slug
+from healthqa.models import PublishingMixin, Timestamped, unique_slug, with_rendered
 from healthqa.rendering import plain_text, render_markdown, teaser
 
 
@@ -76,6 +77,7 @@ class Article(PublishingMixin, Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
     publish_permission = "articles.change_article"
 
     class Meta:
@@ -104,6 +106,7 @@ class Article(PublishingMixin, Timestamped):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
+        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     @property

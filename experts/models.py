@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from healthqa.images import validate_image
 from healthqa.models import Timestamped, unique_slug
@@ -70,6 +71,7 @@ class Expert(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = ExpertQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

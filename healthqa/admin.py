@@ -30,8 +30,10 @@ from healthqa.models import (
     ContinueLearningPick,
     Flag,
     ModerationEvent,
+    PreviewLink,
     Question,
     SiteSettings,
+    SlugRedirect,
     Topic,
 )
 
@@ -870,3 +872,38 @@ class AdPlacementAdmin(admin.ModelAdmin):
     @admin.display(description="showing now", boolean=True)
     def running(self, ad):
         return getattr(ad, "is_running", None)
+
+
+# --- Links that outlive a change -----------------------------------------------------------------
+
+
+@admin.register(SlugRedirect)
+class SlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses kept when a slug changes; created by the models, removable by editors."""
+
+    list_display = ("old_slug", "target", "content_type", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("old_slug",)
+    list_select_related = ("content_type",)
+    readonly_fields = ("content_type", "object_id", "old_slug", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PreviewLink)
+class PreviewLinkAdmin(admin.ModelAdmin):
+    list_display = ("target", "note", "created_by", "created_at", "expires_at", "revoked_at")
+    list_filter = ("content_type", "revoked_at")
+    search_fields = ("note",)
+    list_select_related = ("content_type", "created_by")
+    readonly_fields = ("content_type", "object_id", "created_by", "created_at", "revoked_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

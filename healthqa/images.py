@@ -14,6 +14,8 @@ def validate_image(file):
     The pixel count is read from the header before any decoding, so a decompression bomb is
     refused without being expanded in memory.
     """
+    if getattr(file, "_committed", False):
+        return  # already in storage: it was validated when it was uploaded
     size = getattr(file, "size", None)
     if size is not None and size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(

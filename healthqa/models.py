@@ -9,11 +9,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from healthqa.images import validate_image
@@ -37,6 +39,13 @@ def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
     while others.filter(**{field: candidate}).exists():
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def with_rendered(update_fields):
+    """A partial save that writes `body` must also write the HTML rendered from it."""
+    if update_fields is not None and "body" in update_fields:
+        return {*update_fields, "body_html"}
+    return update_fields
 
 
 class Timestamped(models.Model):
@@ -119,6 +128,7 @@ class Topic(Timestamped):
     )
 
     objects = TopicQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -193,7 +203,15 @@ class Question(PublishingMixin, Timestamped):
     )
     is_demo = models.BooleanField("demo content", default=False)
 
+    submitted_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="A reader submission as typed, before contact details were masked. "
+        "Moderators only.",
+    )
+
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["submitted_text"])
     publish_permission = "healthqa.publish_question"
 
     class Meta:
@@ -354,6 +372,7 @@ class Answer(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = AnswerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html"])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -375,6 +394,7 @@ class Answer(Timestamped):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     @property
@@ -673,6 +693,55 @@ class ModerationEvent(models.Model):
         raise PermissionDenied("Moderation records are never deleted.")
 
 
+# --- Links that outlive a change ---------------------------------------------------------------
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a question or article, so its old address answers with a 301."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "old_slug"], name="unique_old_slug_per_model"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.target}"
+
+
+class PreviewLink(models.Model):
+    """A revocable, expiring link that lets someone without an account read one draft."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Who the link is for.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"Preview of {self.target}"
+
+    @property
+    def is_usable(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
 # --- Assignments and flags ---------------------------------------------------------------------
 
 
@@ -698,6 +767,7 @@ class Assignment(Timestamped):
     due_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_at", "created_at"]
@@ -841,6 +911,13 @@ class SiteSettings(models.Model):
         return current
 
 
+def validate_link(value):
+    """A site-relative path or an http(s) URL; nothing else (no javascript:, data:)."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"])(value)
+
+
 class AdPlacementQuerySet(models.QuerySet):
     def active(self, slot=None):
         now = timezone.now()
@@ -871,7 +948,11 @@ class AdPlacement(Timestamped):
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField("alt text", max_length=200)
-    link = models.URLField(max_length=500)
+    link = models.CharField(
+        max_length=500,
+        validators=[validate_link],
+        help_text="A page of this site (/articles/) or a full https:// address.",
+    )
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

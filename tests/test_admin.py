@@ -132,11 +132,12 @@ def content(superuser):
 
 
 def test_every_model_has_an_admin():
-    """Pick and source rows are edited inline on their question and article."""
+    """Pick and source rows are edited inline on their question and article; historical
+    rows are read through each model's history page."""
     inline_only = {ContinueLearningPick, Source}
     for app_label in ("healthqa", "experts", "articles"):
         for model in apps.get_app_config(app_label).get_models():
-            if model not in inline_only:
+            if model not in inline_only and not model.__name__.startswith("Historical"):
                 assert admin.site.is_registered(model), model
 
 
