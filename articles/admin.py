@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from articles.models import Article, Source
-from healthqa.admin import HTTPS_URLS, apply_transition, publication_label, thumbnail
+from healthqa.admin import (
+    HTTPS_URLS,
+    HistoryAdmin,
+    SharesPreviews,
+    apply_transition,
+    publication_label,
+    thumbnail,
+)
 
 
 class SourceInline(admin.TabularInline):
@@ -13,7 +20,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SharesPreviews, HistoryAdmin):
     list_display = (
         "picture",
         "title",
@@ -55,6 +62,7 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     inlines = (SourceInline,)
     actions = ("publish", "archive")
+    history_restore_exclude = ("published_at",)
 
     @admin.display(description="image")
     def picture(self, article):

@@ -5,8 +5,15 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from healthqa import search
 from healthqa.images import validate_image
-from healthqa.models import PublishingMixin, Timestamped, unique_slug, with_rendered
+from healthqa.models import (
+    KeepsOldSlugs,
+    PublishingMixin,
+    Timestamped,
+    unique_slug,
+    with_rendered,
+)
 from healthqa.rendering import plain_text, render_markdown, teaser
 
 
@@ -23,7 +30,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Article(PublishingMixin, Timestamped):
+class Article(PublishingMixin, KeepsOldSlugs, Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -108,6 +115,7 @@ class Article(PublishingMixin, Timestamped):
         self.body_html = render_markdown(self.body)
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        search.index_article(self)
 
     @property
     def teaser(self):

@@ -4,11 +4,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from experts.models import Expert
-from healthqa.admin import HTTPS_URLS, thumbnail
+from healthqa.admin import HTTPS_URLS, HistoryAdmin, thumbnail
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(HistoryAdmin):
     list_display = (
         "portrait",
         "name",
@@ -33,10 +33,13 @@ class ExpertAdmin(admin.ModelAdmin):
         ("Account", {"fields": ("user", "is_active", "is_demo", "created_at", "updated_at")}),
     )
     actions = ("mark_verified",)
+    history_restore_exclude = ("verified", "is_active")
     formfield_overrides = HTTPS_URLS
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(answer_total=Count("answers"))
+        # Counting groups rows, which drops Meta.ordering; autocomplete pages need an order.
+        queryset = super().get_queryset(request).annotate(answer_total=Count("answers"))
+        return queryset.order_by("name", "pk")
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["portrait", "verified_at", "verified_by", "created_at", "updated_at"]

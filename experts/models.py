@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from healthqa import search
 from healthqa.images import validate_image
 from healthqa.models import Timestamped, unique_slug
 
@@ -111,4 +112,12 @@ class Expert(Timestamped):
             self.slug = unique_slug(Expert, self.name, instance=self)
         if self.verified and self.verified_at is None:
             self.verified_at = timezone.now()
+        was_active = (
+            None
+            if self._state.adding
+            else Expert.objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
+        )
         super().save(*args, **kwargs)
+        if was_active is not None and was_active != self.is_active:
+            # An inactive expert's answers are hidden: so is their text in the search index.
+            search.index_expert_answers(self)

@@ -5,23 +5,34 @@ Status fields are read-only everywhere: states change only through the model met
 ModerationEvent. Bulk actions loop over the selection and call them one object at a time.
 """
 
+import re
+from datetime import date, datetime
+from difflib import SequenceMatcher
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from experts.models import Expert
+from healthqa import moderation, notifications
 from healthqa.models import (
     AdPlacement,
     Answer,
@@ -32,6 +43,7 @@ from healthqa.models import (
     ModerationEvent,
     PreviewLink,
     Question,
+    SearchDocument,
     SiteSettings,
     SlugRedirect,
     Topic,
@@ -190,11 +202,271 @@ class ReadOnlyInline:
         return False
 
 
+# --- Revision history and restore -------------------------------------------------------------
+
+WORDS = re.compile(r"\s+|\S+")
+
+
+def word_diff(old, new, context=16):
+    """`old` → `new` as HTML: removed words in <del>, added words in <ins>, long unchanged
+    stretches shortened to `context` tokens either side of a change."""
+    before, after = WORDS.findall(old or ""), WORDS.findall(new or "")
+    opcodes = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    parts = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        if tag == "equal":
+            same = before[i1:i2]
+            head = same[:context] if index else []
+            tail = same[-context:] if index < len(opcodes) - 1 else []
+            if len(same) > len(head) + len(tail) + 1:
+                same = [*head, " … ", *tail]
+            parts.append(conditional_escape("".join(same)))
+            continue
+        if i2 > i1:
+            parts.append(format_html("<del>{}</del>", "".join(before[i1:i2])))
+        if j2 > j1:
+            parts.append(format_html("<ins>{}</ins>", "".join(after[j1:j2])))
+    return mark_safe("".join(str(part) for part in parts))  # every part is escaped above
+
+
+def history_value(field, value):
+    """A field's value as an editor reads it: choice labels, local times, yes/no, "—"."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return date_format(value)
+    return str(value)
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """Each changed field under its label; long texts as a word-by-word diff."""
+
+    def context_for_delta_changes(self, delta):
+        changes = []
+        for change in delta.changes:
+            field = self.model._meta.get_field(change.field)
+            is_text = isinstance(field, models.TextField)
+            changes.append(
+                {
+                    "field": capfirst(field.verbose_name),
+                    "old": history_value(field, change.old),
+                    "new": history_value(field, change.new),
+                    "diff": word_diff(change.old, change.new) if is_text else None,
+                }
+            )
+        return changes
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Who changed what and when, field by field, and restoring an earlier version.
+
+    The history pages fetch the object through `get_queryset()` like the change page, so row
+    rules (an expert's own answers) hold there too. Restoring opens the ordinary change form
+    filled with the earlier version's values and saves it through `save_model()`, as an edit:
+    states change only through the model methods, and an approved answer's restored text
+    waits for review like any other edit.
+    """
+
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
+    object_history_form_template = "admin/history/object_history_form.html"
+    history_list_per_page = 50
+    # Decisions rather than content: a restore leaves them as they are now.
+    history_restore_exclude = ()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history falls back to the history rows of objects outside the queryset.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def restorable_values(self, form_class, version):
+        """The earlier version's values of the form's own model fields (files excepted)."""
+        values = {}
+        for name in form_class.base_fields:
+            if name in self.history_restore_exclude:
+                continue
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.FileField) or field.many_to_many or not field.concrete:
+                continue
+            values[name] = getattr(version, field.attname)
+        return values
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.current_app = self.admin_site.name
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_history_or_change_history_permission(request, current):
+            raise PermissionDenied
+        if not str(version_id).isdigit():
+            raise Http404("No such version.")
+        history = self.model.history.select_related("history_user")
+        pk_lookup = {self.opts.pk.attname: current.pk}
+        version = get_object_or_404(history, history_id=version_id, **pk_lookup)
+        may_restore = not self.revert_disabled(request, current)
+        form_class = self.get_form(request, current, change=True)
+        readonly = self.get_readonly_fields(request, current)
+        fieldsets = self.get_fieldsets(request, current)
+        if request.method == "POST":
+            if not may_restore:
+                raise PermissionDenied
+            form = form_class(request.POST, request.FILES, instance=current)
+            if form.is_valid():
+                return self.restore(request, form, version)
+        elif may_restore:
+            form = form_class(instance=current, initial=self.restorable_values(form_class, version))
+        else:
+            form = form_class(instance=version.instance)
+            readonly = helpers.flatten_fieldsets(fieldsets)
+        prepopulated = self.get_prepopulated_fields(request, current) if may_restore else {}
+        admin_form = helpers.AdminForm(form, fieldsets, prepopulated, readonly, model_admin=self)
+        latest = self.model.history.filter(**pk_lookup).latest("history_date", "history_id")
+        helper = ReadableChanges(self.model, version)
+        prefix = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{'Restore' if may_restore else 'Version of'} {current}",
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": current,
+            "version": version,
+            "differences": helper.context_for_delta_changes(
+                version.diff_against(latest, foreign_keys_are_objs=True)
+            ),
+            "is_popup": False,
+            "media": self.media + admin_form.media,
+            "errors": helpers.AdminErrorList(form, []),
+            "app_label": self.opts.app_label,
+            "opts": self.opts,
+            "original_opts": self.opts,
+            "changelist_url": reverse(f"{prefix}_changelist"),
+            "change_url": reverse(f"{prefix}_change", args=(current.pk,)),
+            "history_url": reverse(f"{prefix}_history", args=(current.pk,)),
+            "revert_disabled": not may_restore,
+            "add": False,
+            "change": True,
+            "has_add_permission": False,
+            "has_view_permission": True,
+            "has_change_permission": may_restore,
+            "has_delete_permission": False,
+            "has_editable_inline_admin_formsets": False,
+            "has_file_field": False,
+            "has_absolute_url": False,
+            "form_url": "",
+            "content_type_id": ContentType.objects.get_for_model(self.model).pk,
+            "save_as": False,
+            "save_on_top": False,
+            "inline_admin_formsets": [],
+            **(extra_context or {}),
+        }
+        return self.render_history_view(request, self.object_history_form_template, context)
+
+    def restore(self, request, form, version):
+        restored = when(version.history_date)
+        obj = self.save_form(request, form, change=True)
+        obj._change_reason = f"Restored the version of {restored}"[:100]
+        self.save_model(request, obj, form, change=True)
+        self.save_related(request, form, [], change=True)
+        self.log_change(request, obj, self.construct_change_message(request, form, []))
+        self.message_user(request, f"Restored the version of {restored}.", messages.SUCCESS)
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+
+
+# --- Preview links -------------------------------------------------------------------------------
+
+
+class SharePreviewForm(forms.Form):
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        max_value=PreviewLink.MAX_DAYS,
+        initial=PreviewLink.DEFAULT_DAYS,
+    )
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Who the link is for, e.g. “Dr. Lee, external medical review”.",
+    )
+
+
+class SharesPreviews:
+    """A "Share a preview" page for a question or article: signed links, each revocable."""
+
+    change_form_template = "admin/share_preview_change_form.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview_links"
+        view = self.admin_site.admin_view(self.preview_links_view)
+        return [path("<path:object_id>/preview-links/", view, name=name), *super().get_urls()]
+
+    def has_share_preview_permission(self, request, obj=None):
+        return request.user.has_perm("healthqa.add_previewlink") and self.has_change_permission(
+            request, obj
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_share_preview"] = obj is not None and self.has_share_preview_permission(
+            request, obj
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_links_view(self, request, object_id):
+        request.current_app = self.admin_site.name
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_share_preview_permission(request, obj):
+            raise PermissionDenied
+        if request.method not in {"GET", "POST"}:
+            return HttpResponseNotAllowed(["GET", "POST"])
+        form = SharePreviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                link = PreviewLink.share(obj, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                address = request.build_absolute_uri(link.get_absolute_url())
+                self.message_user(
+                    request,
+                    f"Preview link created, valid until {when(link.expires_at)}: {address}",
+                    messages.SUCCESS,
+                )
+                return redirect(request.path)
+        links = [
+            (link, request.build_absolute_uri(link.get_absolute_url()))
+            for link in PreviewLink.objects.for_object(obj)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Preview links: {obj}",
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+            "links": links,
+            "is_public": type(obj).objects.public().filter(pk=obj.pk).exists(),
+        }
+        return TemplateResponse(request, "admin/preview_links.html", context)
+
+
 # --- Topics ------------------------------------------------------------------------------------
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdmin):
     list_display = ("name", "slug", "parent", "question_count", "is_demo", "updated_at")
     list_filter = ("is_demo", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "slug", "description")
@@ -205,7 +477,9 @@ class TopicAdmin(admin.ModelAdmin):
     fields = ("name", "slug", "parent", "description", "is_demo", "created_at", "updated_at")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(question_total=Count("questions"))
+        # Counting groups rows, which drops Meta.ordering; autocomplete pages need an order.
+        queryset = super().get_queryset(request).annotate(question_total=Count("questions"))
+        return queryset.order_by("name", "pk")
 
     @admin.display(description="questions", ordering="question_total")
     def question_count(self, topic):
@@ -276,8 +550,13 @@ class AssignmentInline(admin.TabularInline):
     model = Assignment
     fields = ("expert", "due_at", "status", "note", "assigned_by")
     readonly_fields = ("assigned_by",)
-    autocomplete_fields = ("expert",)
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "expert":
+            question_id = request.resolver_match.kwargs.get("object_id")
+            kwargs.update(moderation.expert_field_kwargs(moderation.topic_of_question(question_id)))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("expert", "assigned_by")
@@ -287,7 +566,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SharesPreviews, HistoryAdmin):
     list_display = (
         "title",
         "topic",
@@ -335,6 +614,7 @@ class QuestionAdmin(admin.ModelAdmin):
     )
     inlines = (AnswerInline, ContinueLearningPickInline, AssignmentInline)
     actions = ("publish", "archive", "accept_submission", "reject_submission")
+    history_restore_exclude = ("published_at",)
 
     def get_queryset(self, request):
         queryset = (
@@ -346,6 +626,7 @@ class QuestionAdmin(admin.ModelAdmin):
                     Answer.objects.approved().filter(question=OuterRef("pk"))
                 ),
             )
+            .order_by("-published_at", "-created_at", "-pk")
         )
         if sees_only_own_work(request.user):
             queryset = queryset.filter(pk__in=questions_for_expert(request.user).values("pk"))
@@ -360,7 +641,10 @@ class QuestionAdmin(admin.ModelAdmin):
         for assignment in assignments:
             if assignment.assigned_by_id is None:
                 assignment.assigned_by = request.user
+            is_new = assignment.pk is None
             assignment.save()
+            if is_new:
+                notifications.assignment_made(assignment=assignment)
         formset.save_m2m()
 
     def has_triage_permission(self, request):
@@ -412,11 +696,17 @@ class AnswerForm(forms.ModelForm):
         fields = ("question", "expert", "body", "position", "is_demo")
 
     def __init__(self, *args, **kwargs):
+        restoring = "body" in (kwargs.get("initial") or {})
         super().__init__(*args, **kwargs)
-        if self.instance.pk and "body" in self.fields:
+        if self.instance.pk and "body" in self.fields and not restoring:
             pending = self.instance.pending_revision()
             if pending is not None:
                 self.initial["body"] = pending.body
+        if not self.instance.pk:
+            # Started from an assignment: the question (and expert) are fixed.
+            for name in ("question", "expert"):
+                if name in self.fields and self.initial.get(name):
+                    self.fields[name].disabled = True
 
 
 class ReviewNoteForm(forms.Form):
@@ -442,7 +732,7 @@ class AnswerRevisionInline(ReadOnlyInline, admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(HistoryAdmin):
     form = AnswerForm
     list_display = (
         "question",
@@ -467,7 +757,7 @@ class AnswerAdmin(admin.ModelAdmin):
     autocomplete_fields = ("question", "expert")
     list_select_related = ("question", "expert", "reviewed_by")
     date_hierarchy = "submitted_at"
-    inlines = (AnswerRevisionInline,)
+    inlines = (AnswerRevisionInline, moderation.FlagInline)
     actions = ("submit_for_review", "approve", "request_changes", "reject")
 
     def get_queryset(self, request):
@@ -513,6 +803,15 @@ class AnswerAdmin(admin.ModelAdmin):
             ("Readers", {"fields": ["helpful_yes", "helpful_no"]}),
             ("History", {"fields": history}),
         ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None or request.method != "POST":
+            return form
+        # An answer started from an assignment (?question=) keeps that question when posted:
+        # the admin passes GET values as initial data only when it shows the form.
+        initial = self.get_changeform_initial_data(request)
+        return type(form.__name__, (form,), {"__init__": moderation.with_initial(form, initial)})
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [
@@ -740,7 +1039,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         "created_at",
     )
     search_fields = ("question__title", "expert__name", "note")
-    autocomplete_fields = ("question", "expert")
+    autocomplete_fields = ("question",)
     list_select_related = ("question", "expert", "assigned_by")
     date_hierarchy = "due_at"
     fields = ("question", "expert", "due_at", "status", "note", "assigned_by", "created_at")
@@ -756,6 +1055,22 @@ class AssignmentAdmin(admin.ModelAdmin):
         if obj.assigned_by_id is None:
             obj.assigned_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            notifications.assignment_made(assignment=obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "expert":
+            object_id = str(request.resolver_match.kwargs.get("object_id") or "")
+            question_id = request.GET.get("question", "")
+            if object_id.isdigit():
+                question_id = str(
+                    Assignment.objects.filter(pk=object_id)
+                    .values_list("question_id", flat=True)
+                    .first()
+                )
+            topic = moderation.topic_of_question(question_id if question_id.isdigit() else None)
+            kwargs.update(moderation.expert_field_kwargs(topic))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="overdue", boolean=True)
     def overdue(self, assignment):
@@ -894,15 +1209,147 @@ class SlugRedirectAdmin(admin.ModelAdmin):
         return False
 
 
+class PreviewLinkStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("usable", "Usable"), ("expired", "Expired"), ("revoked", "Revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "usable":
+            return queryset.usable()
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=timezone.now())
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
 @admin.register(PreviewLink)
 class PreviewLinkAdmin(admin.ModelAdmin):
-    list_display = ("target", "note", "created_by", "created_at", "expires_at", "revoked_at")
-    list_filter = ("content_type", "revoked_at")
-    search_fields = ("note",)
+    """Links are made from a question's or article's "Share a preview" page; here they are
+    listed and revoked. Nobody deletes them: a revoked link stays on record."""
+
+    list_display = (
+        "target_link",
+        "state",
+        "note",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    )
+    list_filter = (PreviewLinkStateFilter, "content_type", "created_at", "expires_at")
+    search_fields = ("note", "created_by__username")
     list_select_related = ("content_type", "created_by")
-    readonly_fields = ("content_type", "object_id", "created_by", "created_at", "revoked_at")
+    date_hierarchy = "created_at"
+    fields = (
+        "target_link",
+        "address",
+        "state",
+        "note",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    )
+    readonly_fields = (
+        "target_link",
+        "address",
+        "state",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+    )
+    actions = ("revoke",)
+    change_form_template = "admin/healthqa/previewlink/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.revoke_view)
+        return [
+            path("<path:object_id>/revoke/", view, name="healthqa_previewlink_revoke"),
+            *super().get_urls(),
+        ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="for")
+    def target_link(self, link):
+        target = link.target
+        if target is None:
+            return f"{link.content_type.name} #{link.object_id} (deleted)"
+        opts = target._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[target.pk])
+        return format_html('{}: <a href="{}">{}</a>', opts.verbose_name, url, target)
+
+    @admin.display(description="address")
+    def address(self, link):
+        if not link.is_usable:
+            return format_html('<span class="quiet">{}</span>', "No longer opens.")
+        url = link.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noreferrer">{}</a>', url, url)
+
+    @admin.display(description="state")
+    def state(self, link):
+        if link.revoked_at is not None:
+            return "Revoked"
+        return "Usable" if link.is_usable else "Expired"
+
+    @admin.action(description="Revoke selected preview links", permissions=["change"])
+    def revoke(self, request, queryset):
+        apply_transition(self, request, queryset, "revoke", "Revoked")
+
+    def revoke_view(self, request, object_id):
+        """POST only: revoke one link, then go back where the button was (or to the link)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        link = self.get_object(request, unquote(object_id))
+        if link is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, link):
+            raise PermissionDenied
+        try:
+            link.revoke(by=request.user)
+        except ValidationError as exc:
+            self.message_user(request, refusal(exc), messages.ERROR)
+        else:
+            done = f"Revoked the preview link to “{link.target}”."
+            self.message_user(request, done, messages.SUCCESS)
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(back)
+        return redirect("admin:healthqa_previewlink_change", link.pk)
+
+
+moderation.install(admin.site)
+
+
+@admin.register(SearchDocument)
+class SearchDocumentAdmin(admin.ModelAdmin):
+    """The search index, for looking only: it is written by saves and `rebuild_search_index`."""
+
+    list_display = ["title", "kind", "topic", "updated_at"]
+    list_filter = ["kind", "topic"]
+    list_select_related = ["topic"]
+    search_fields = ["title"]
+    fields = ["kind", "question", "article", "topic", "title", "body", "keywords", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

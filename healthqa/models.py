@@ -4,9 +4,13 @@ Visibility has one definition: `Question.objects.public()`, `Answer.objects.appr
 `Article.objects.public()` in the articles app). Everything readers see goes through them.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -18,6 +22,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from healthqa import notifications, search
 from healthqa.images import validate_image
 from healthqa.rendering import plain_text, render_markdown, teaser
 
@@ -103,6 +108,20 @@ class PublishingMixin:
         self._change_status("archived", by=by, action="archive", note=note)
 
 
+class KeepsOldSlugs:
+    """Renaming the slug of a saved row keeps its old address alive as a SlugRedirect."""
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        old_slug = None
+        if not self._state.adding and (update_fields is None or "slug" in update_fields):
+            rows = type(self)._default_manager.filter(pk=self.pk)
+            old_slug = rows.values_list("slug", flat=True).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            SlugRedirect.remember(self, old_slug=old_slug)
+
+
 # --- Topics ------------------------------------------------------------------------------------
 
 
@@ -168,13 +187,14 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Question(PublishingMixin, Timestamped):
+class Question(PublishingMixin, KeepsOldSlugs, Timestamped):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted by a reader"
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
         REJECTED = "rejected", "Rejected"
+        MERGED = "merged", "Merged into another question"
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=200, unique=True)
@@ -209,6 +229,15 @@ class Question(PublishingMixin, Timestamped):
         help_text="A reader submission as typed, before contact details were masked. "
         "Moderators only.",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_submissions",
+        limit_choices_to=Q(status__in=["draft", "published", "archived"]),
+        help_text="The question a reader submission was merged into during triage.",
+    )
 
     objects = QuestionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["submitted_text"])
@@ -223,7 +252,9 @@ class Question(PublishingMixin, Timestamped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["submitted", "draft", "published", "archived", "rejected"]),
+                condition=Q(
+                    status__in=["submitted", "draft", "published", "archived", "rejected", "merged"]
+                ),
                 name="question_status_valid",
             ),
             models.CheckConstraint(
@@ -244,6 +275,7 @@ class Question(PublishingMixin, Timestamped):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        search.index_question(self)
 
     @property
     def is_public(self):
@@ -284,18 +316,90 @@ class Question(PublishingMixin, Timestamped):
                 picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
         return picks
 
-    def accept_submission(self, *, by, note=""):
-        """Triage: a reader's submission becomes a draft for editors to work on."""
+    @classmethod
+    def submit_from_reader(cls, *, title, details="", name="", email=""):
+        """A reader's question, stored for triage with contact details masked in its text."""
+        from healthqa.triage import mask_contact_details
+
+        return cls.objects.create(
+            title=mask_contact_details(title)[: cls._meta.get_field("title").max_length],
+            details=mask_contact_details(details),
+            submitted_text=f"{title}\n\n{details}".strip(),
+            submitted_by_name=name,
+            submitted_by_email=email,
+            status=cls.Status.SUBMITTED,
+        )
+
+    def _locked_submission(self, message):
+        locked = Question.objects.select_for_update().get(pk=self.pk)
+        if locked.status != self.Status.SUBMITTED:
+            raise ValidationError(message)
+        return locked
+
+    def accept_submission(self, *, by, note="", title=None, details=None, topic=None):
+        """Triage: a reader's submission becomes a draft, optionally with the text edited."""
         self._require(by, "healthqa.triage_question")
-        if self.status != self.Status.SUBMITTED:
-            raise ValidationError("Only a reader submission can be accepted as a draft.")
-        self._change_status(self.Status.DRAFT, by=by, action="accept", note=note)
+        with transaction.atomic():
+            locked = self._locked_submission("Only a reader submission can be accepted as a draft.")
+            if title is not None and title.strip() and title != locked.title:
+                locked.title = title.strip()
+                locked.slug = unique_slug(Question, locked.title, instance=locked)
+            if details is not None:
+                locked.details = details
+            if topic is not None:
+                locked.topic = topic
+            locked.status = self.Status.DRAFT
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action="accept",
+                from_state=self.Status.SUBMITTED,
+                to_state=locked.status,
+                note=note,
+            )
+        self.refresh_from_db()
 
     def reject(self, *, by, note=""):
         self._require(by, "healthqa.triage_question")
         if self.status != self.Status.SUBMITTED:
             raise ValidationError("Only a reader submission can be rejected.")
         self._change_status(self.Status.REJECTED, by=by, action="reject", note=note)
+
+    def merge_into(self, other, *, by, note=""):
+        """Triage: a submission that duplicates `other` is closed and points at it."""
+        self._require(by, "healthqa.triage_question")
+        if other is None or other.pk == self.pk:
+            raise ValidationError("Choose another question to merge this submission into.")
+        with transaction.atomic():
+            locked = self._locked_submission("Only a reader submission can be merged.")
+            target = Question.objects.select_for_update().get(pk=other.pk)
+            if target.status not in {
+                self.Status.DRAFT,
+                self.Status.PUBLISHED,
+                self.Status.ARCHIVED,
+            }:
+                raise ValidationError(
+                    "A submission is merged into a draft, published or archived question."
+                )
+            locked.status = self.Status.MERGED
+            locked.merged_into = target
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action="merge",
+                from_state=self.Status.SUBMITTED,
+                to_state=self.Status.MERGED,
+                note=note or f"Merged into “{target.title}” (#{target.pk}).",
+            )
+            ModerationEvent.record(
+                target,
+                actor=by,
+                action="merge_in",
+                note=f"Reader submission #{locked.pk} merged in. {note}".strip(),
+            )
+        self.refresh_from_db()
 
 
 class ContinueLearningPick(models.Model):
@@ -396,6 +500,8 @@ class Answer(Timestamped):
         self.body_html = render_markdown(self.body)
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+        # The question's index entry holds the text of its approved answers.
+        search.index_question(self.question)
 
     @property
     def summary(self):
@@ -411,6 +517,14 @@ class Answer(Timestamped):
         if profile is not None:
             return profile.name
         return reviewer.get_full_name() or reviewer.get_username()
+
+    def record_vote(self, *, helpful):
+        """Count one reader's "Was this helpful?" answer (an UPDATE, so no lost votes)."""
+        from healthqa.cache import content_changed
+
+        field = "helpful_yes" if helpful else "helpful_no"
+        Answer.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
+        content_changed()  # the count is part of the page's structured data
 
     # -- state changes ----------------------------------------------------------------------
 
@@ -487,7 +601,22 @@ class Answer(Timestamped):
             locked.status = self.Status.PENDING
             locked.submitted_at = timezone.now()
             locked.save()
+            for assignment in Assignment.objects.select_for_update().filter(
+                question_id=locked.question_id,
+                expert_id=locked.expert_id,
+                status=Assignment.Status.OPEN,
+            ):
+                assignment.status = Assignment.Status.ANSWERED
+                assignment.save(update_fields=["status", "updated_at"])
+                ModerationEvent.record(
+                    assignment,
+                    actor=by,
+                    action="answered",
+                    from_state=Assignment.Status.OPEN,
+                    to_state=Assignment.Status.ANSWERED,
+                )
             self._finish(locked, by=by, action="submit", from_state=from_state)
+            notifications.review_waiting(answer=self)
 
     def revise(self, *, body, by, note=""):
         """Change the text. An approved answer stays live; the edit waits as a revision.
@@ -507,6 +636,7 @@ class Answer(Timestamped):
                 locked.submitted_at = timezone.now()
                 locked.save(update_fields=["submitted_at", "updated_at"])
                 self._finish(locked, by=by, action="revise", from_state=from_state, note=note)
+                notifications.review_waiting(answer=self, revision=True)
                 return
             if locked.status == self.Status.PENDING:
                 self._new_pending_revision(locked, body, by)
@@ -544,6 +674,7 @@ class Answer(Timestamped):
             locked.reviewed_by, locked.reviewed_at, locked.review_note = by, now, note
             locked.save()
             self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+            notifications.answer_decided(answer=self, action=action, note=note)
 
     def _send_back(self, *, by, note, to_state, revision_state, action):
         self._check_moderator(by)
@@ -574,11 +705,13 @@ class Answer(Timestamped):
                 self._finish(
                     locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
                 )
+                notifications.answer_decided(answer=self, action=f"{action}_revision", note=note)
                 return
             locked.status = to_state
             locked.review_note = note
             locked.save()
             self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+            notifications.answer_decided(answer=self, action=action, note=note)
 
     def request_changes(self, *, by, note):
         self._send_back(
@@ -597,6 +730,54 @@ class Answer(Timestamped):
             revision_state=AnswerRevision.Status.REJECTED,
             action="reject",
         )
+
+    def unpublish(self, *, by, note):
+        """Take a live answer down (after a reader's report): approved → rejected, with a note.
+
+        The approved text stays on record as its revision; a revision waiting for review is
+        closed with the same note.
+        """
+        if not (by and by.is_active and by.has_perm("healthqa.moderate_answer")):
+            raise PermissionDenied("Only moderators take answers down.")
+        if not (note or "").strip():
+            raise ValidationError("Write a note for the expert explaining why.")
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != self.Status.APPROVED:
+                raise ValidationError(
+                    f"Only a live answer can be unpublished; this one is "
+                    f"{locked.get_status_display().lower()}."
+                )
+            now = timezone.now()
+            # The answer row is locked: no revision can be added or decided meanwhile.
+            locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+                status=AnswerRevision.Status.REJECTED,
+                reviewed_by=by,
+                reviewed_at=now,
+                review_note=note,
+            )
+            locked.status = self.Status.REJECTED
+            locked.review_note = note
+            locked.save()
+            self._finish(
+                locked, by=by, action="unpublish", from_state=self.Status.APPROVED, note=note
+            )
+            notifications.answer_decided(answer=self, action="unpublish", note=note)
+
+    def confirm_review(self, *, by, note=""):
+        """A moderator re-reads a live answer and confirms it is still right (review-due)."""
+        self._check_moderator(by)
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != self.Status.APPROVED:
+                raise ValidationError("Only a live answer can be confirmed as reviewed.")
+            if self._pending_revision_for_update(locked) is not None:
+                raise ValidationError("This answer has a revision waiting: review that instead.")
+            locked.reviewed_by, locked.reviewed_at = by, timezone.now()
+            locked.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
+            self._finish(
+                locked, by=by, action="confirm_review", from_state=locked.status, note=note
+            )
 
 
 class AnswerRevision(models.Model):
@@ -715,9 +896,44 @@ class SlugRedirect(models.Model):
     def __str__(self):
         return f"{self.old_slug} → {self.target}"
 
+    @classmethod
+    def remember(cls, obj, *, old_slug):
+        """Point `old_slug` at `obj`; its current slug is an address again, not a redirect."""
+        content_type = ContentType.objects.get_for_model(obj)
+        cls.objects.filter(content_type=content_type, old_slug=obj.slug).delete()
+        if old_slug and old_slug != obj.slug:
+            cls.objects.update_or_create(
+                content_type=content_type, old_slug=old_slug, defaults={"object_id": obj.pk}
+            )
+
+    @classmethod
+    def find(cls, model, old_slug):
+        """The id of the `model` row that used to live at `old_slug`, or None."""
+        return (
+            cls.objects.filter(
+                content_type=ContentType.objects.get_for_model(model), old_slug=old_slug
+            )
+            .values_list("object_id", flat=True)
+            .first()
+        )
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_object(self, obj):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("created_by")
+
 
 class PreviewLink(models.Model):
     """A revocable, expiring link that lets someone without an account read one draft."""
+
+    SALT = "healthqa.preview-link"
+    DEFAULT_DAYS = 7
+    MAX_DAYS = 90
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -730,6 +946,8 @@ class PreviewLink(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True, help_text="Who the link is for.")
 
+    objects = PreviewLinkQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -737,9 +955,66 @@ class PreviewLink(models.Model):
     def __str__(self):
         return f"Preview of {self.target}"
 
+    def get_absolute_url(self):
+        return reverse("healthqa:shared_preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        """Signed id: the row is found only through a token this site issued."""
+        return signing.dumps(self.pk, salt=self.SALT)
+
     @property
     def is_usable(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @classmethod
+    def from_token(cls, token):
+        """The usable link behind `token`, or None when forged, expired or revoked."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(pk, int):
+            return None
+        return cls.objects.usable().filter(pk=pk).first()
+
+    @classmethod
+    def share(cls, obj, *, by, days=DEFAULT_DAYS, note=""):
+        """A new link to unpublished `obj` for someone without an account."""
+        opts = obj._meta
+        change = f"{opts.app_label}.change_{opts.model_name}"
+        if not (by and by.is_active and by.has_perm("healthqa.add_previewlink")):
+            raise PermissionDenied("You do not have permission to share previews.")
+        if not by.has_perm(change):
+            raise PermissionDenied(f"You may not change this {opts.verbose_name}.")
+        if not 1 <= days <= cls.MAX_DAYS:
+            raise ValidationError(f"A preview link lasts from 1 to {cls.MAX_DAYS} days.")
+        if type(obj).objects.public().filter(pk=obj.pk).exists():
+            raise ValidationError(
+                f"This {opts.verbose_name} is already public: share its address instead."
+            )
+        with transaction.atomic():
+            link = cls.objects.create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                created_by=by,
+                expires_at=timezone.now() + timedelta(days=days),
+                note=note,
+            )
+            ModerationEvent.record(link, actor=by, action="share_preview", note=note)
+        return link
+
+    def revoke(self, *, by):
+        if not (by and by.is_active and by.has_perm("healthqa.change_previewlink")):
+            raise PermissionDenied("You do not have permission to revoke preview links.")
+        with transaction.atomic():
+            locked = PreviewLink.objects.select_for_update().get(pk=self.pk)
+            if locked.revoked_at is not None:
+                raise ValidationError("This preview link was already revoked.")
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            ModerationEvent.record(locked, actor=by, action="revoke_preview")
+        self.refresh_from_db()
 
 
 # --- Assignments and flags ---------------------------------------------------------------------
@@ -871,6 +1146,27 @@ class Flag(Timestamped):
     def mark_actioned(self, *, by, note=""):
         self.resolve(by=by, status=self.Status.ACTIONED, note=note)
 
+    def act(self, *, by, note):
+        """Uphold the report: a live answer is unpublished (the expert is told why) and every
+        open report on the same answer is closed as actioned."""
+        if not (by and by.is_active and by.has_perm("healthqa.change_flag")):
+            raise PermissionDenied("Only moderators handle reports.")
+        if not (note or "").strip():
+            raise ValidationError("Write a note saying what was done.")
+        with transaction.atomic():
+            if self.answer_id is None:
+                self.mark_actioned(by=by, note=note)
+                return
+            answer = Answer.objects.get(pk=self.answer_id)
+            if answer.status == Answer.Status.APPROVED:
+                answer.unpublish(by=by, note=note)
+            siblings = Flag.objects.filter(answer_id=self.answer_id, status=self.Status.OPEN)
+            if not siblings.filter(pk=self.pk).exists():
+                raise ValidationError("This report has already been handled.")
+            for flag in siblings.order_by("pk"):
+                flag.mark_actioned(by=by, note=note)
+        self.refresh_from_db()
+
 
 # --- Site settings -----------------------------------------------------------------------------
 
@@ -976,3 +1272,54 @@ class AdPlacement(Timestamped):
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The end must come after the start."})
+
+
+# --- Search index ------------------------------------------------------------------------------
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one published question or article, written by `healthqa.search`.
+
+    What readers may find is still decided at query time by the public() querysets; the text
+    holds only what readers could see once the item is public (approved answers, never drafts).
+    """
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", "Question"
+        ARTICLE = "article", "Article"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    question = models.OneToOneField(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    article = models.OneToOneField(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="search_document",
+    )
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.TextField(help_text="The title, with hyphenated words also written joined.")
+    body = models.TextField(blank=True, help_text="Plain text the result snippet is cut from.")
+    keywords = models.TextField(blank=True, help_text="Other spellings of the body's words.")
+    # PostgreSQL only (GIN-indexed by migration 0007); SQLite searches an FTS5 table instead.
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="question", question__isnull=False, article__isnull=True)
+                    | Q(kind="article", question__isnull=True, article__isnull=False)
+                ),
+                name="search_document_has_one_target",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "topic"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title[:60]}"

@@ -1,39 +1,85 @@
 """Detail views that readers see when public and permitted staff may preview before that."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.generic import DetailView
+
+from healthqa.models import SlugRedirect
 
 
 class PreviewableDetailView(DetailView):
     """Serve the public object; staff holding `preview_permission` also see unpublished ones.
 
-    A preview is marked in the context (`is_preview`) so the template shows a banner and the
-    page is kept out of search engines.
+    A preview is marked in the context (`is_preview`) so the template shows a banner, and its
+    response is kept out of search engines and shared caches. An address whose slug was renamed
+    answers with a 301 to the current one, for whoever may see the object.
+    `healthqa.previews` sets `preview_link` to serve one object to a signed link's holder.
     """
 
     preview_permission = None
+    preview_link = None
     is_preview = False
 
     def get_public_queryset(self):
         raise NotImplementedError
 
-    def get_object(self, queryset=None):
-        slug = self.kwargs["slug"]
-        obj = self.get_public_queryset().filter(slug=slug).first()
-        if obj is not None:
-            return obj
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            renamed = self.get_renamed_object()
+            if renamed is None:
+                raise
+            return HttpResponsePermanentRedirect(renamed.get_absolute_url())
+        if self.is_preview:
+            request.is_preview = True  # the page cache (healthqa.cache) never stores previews
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if self.is_preview:
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+    def can_preview(self):
         user = self.request.user
-        if (
+        return bool(
             self.preview_permission
             and user.is_active
             and user.is_staff
             and user.has_perm(self.preview_permission)
-        ):
-            obj = self.get_queryset().filter(slug=slug).first()
+        )
+
+    def get_object(self, queryset=None):
+        if self.preview_link is not None:
+            obj = self.get_queryset().filter(pk=self.preview_link.object_id).first()
+            if obj is None:
+                raise Http404("No such page.")
+            self.is_preview = True
+            return obj
+        return self.find_visible(slug=self.kwargs["slug"])
+
+    def find_visible(self, **lookup):
+        obj = self.get_public_queryset().filter(**lookup).first()
+        if obj is not None:
+            return obj
+        if self.can_preview():
+            obj = self.get_queryset().filter(**lookup).first()
             if obj is not None:
                 self.is_preview = True
                 return obj
         raise Http404("No such page.")
+
+    def get_renamed_object(self):
+        """The object that used to live at this slug, if the requester may see it."""
+        if self.preview_link is not None:
+            return None
+        object_id = SlugRedirect.find(self.get_queryset().model, self.kwargs["slug"])
+        if object_id is None:
+            return None
+        try:
+            return self.find_visible(pk=object_id)
+        except Http404:
+            return None
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("is_preview", self.is_preview)

@@ -2,10 +2,9 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from freezegun import freeze_time
 
-from tests.factories import ExpertFactory, UserFactory
+from tests.factories import ExpertFactory, UserFactory, role_group
 
 FROZEN_NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
@@ -29,7 +28,7 @@ def frozen():
 
 def _member_of(group_name, **fields):
     user = UserFactory(**fields)
-    user.groups.add(Group.objects.get(name=group_name))
+    user.groups.add(role_group(group_name))
     return user
 
 
