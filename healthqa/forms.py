@@ -1,6 +1,6 @@
 from django import forms
 
-from healthqa.models import Flag
+from healthqa.models import Flag, SearchDocument, Topic
 
 MAX_QUERY_LENGTH = 200
 
@@ -15,12 +15,65 @@ class SearchForm(forms.Form):
         ),
     )
 
+    # Filters: an unknown topic or type is ignored rather than refused.
+    topic = forms.CharField(required=False, widget=forms.HiddenInput)
+    type = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def clean_q(self):
         # Long pasted text is cut rather than refused: the first words carry the meaning.
         return " ".join(self.cleaned_data["q"].split())[:MAX_QUERY_LENGTH]
 
+    def clean_topic(self):
+        slug = self.cleaned_data["topic"]
+        if not slug or len(slug) > 140:
+            return None
+        return Topic.objects.filter(slug=slug).first()
 
-class FlagForm(forms.ModelForm):
+    def clean_type(self):
+        kind = self.cleaned_data["type"]
+        return kind if kind in SearchDocument.Kind.values else ""
+
+
+class HoneypotMixin(forms.Form):
+    """A field people never see and bots fill in: such posts are thanked and dropped."""
+
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_bot(self):
+        return bool(self.cleaned_data.get("website"))
+
+
+class AskForm(HoneypotMixin, forms.Form):
+    title = forms.CharField(
+        label="Your question",
+        min_length=10,
+        max_length=200,
+        help_text="One sentence, for example “Why does my back hurt when I do push-ups?”",
+    )
+    details = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Anything that helps an expert answer. Please leave out names, email addresses "
+        "and phone numbers.",
+    )
+    name = forms.CharField(label="Your name (optional)", required=False, max_length=120)
+    email = forms.EmailField(
+        label="Your email (optional)",
+        required=False,
+        max_length=254,
+        help_text="Only for our editors, in case they need to ask you something. Never shown.",
+    )
+
+
+class FlagForm(HoneypotMixin, forms.ModelForm):
     class Meta:
         model = Flag
         fields = ["reason", "details"]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.db import connection
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -12,9 +12,11 @@ from taggit.models import Tag
 from articles.models import Article
 from experts.models import Expert
 from healthqa import search
-from healthqa.forms import FlagForm, SearchForm
-from healthqa.models import AdPlacement, Answer, Question, Topic
+from healthqa.forms import AskForm, FlagForm, SearchForm
+from healthqa.models import AdPlacement, Answer, Question, SearchDocument, Topic
 from healthqa.preview import PreviewableDetailView
+from healthqa.ratelimit import rate_limited
+from healthqa.triage import urgent_signs
 
 PAGE_SIZE = 20
 
@@ -153,10 +155,30 @@ class SearchView(ListView):
         self.form = SearchForm(self.request.GET or None)
         if not self.form.is_valid():
             return []
-        return search.search(self.form.cleaned_data["q"])
+        data = self.form.cleaned_data
+        return search.search(data["q"], topic=data["topic"], kind=data["type"] or None)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
+        return super().get_context_data(
+            form=self.form,
+            topics=Topic.objects.order_by("name"),
+            kinds=SearchDocument.Kind.choices,
+            **kwargs,
+        )
+
+
+@require_GET
+def search_suggest(request):
+    """Up to five public questions like the one being typed, as JSON for the /ask/ form."""
+    form = SearchForm(request.GET)
+    questions = search.suggest(form.cleaned_data["q"]) if form.is_valid() else []
+    return JsonResponse({"results": [{"title": q.title, "url": q.url} for q in questions]})
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 
 @require_POST
@@ -168,8 +190,7 @@ def answer_helpful(request, pk):
         return HttpResponseBadRequest("Choose yes or no.")
     votes = request.session.get("helpful", {})
     if str(answer.pk) not in votes:
-        field = "helpful_yes" if vote == "yes" else "helpful_no"
-        Answer.objects.filter(pk=answer.pk).update(**{field: F(field) + 1})
+        answer.record_vote(helpful=vote == "yes")
         votes[str(answer.pk)] = vote
         request.session["helpful"] = votes
     messages.success(request, "Thank you for your feedback.")
@@ -177,13 +198,37 @@ def answer_helpful(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("report")
 def answer_report(request, pk):
     answer = get_object_or_404(Answer.objects.public().select_related("question", "expert"), pk=pk)
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save(answer=answer)
+        if not form.is_bot:
+            form.save(answer=answer)
         return render(request, "healthqa/report_thanks.html", {"answer": answer})
     return render(request, "healthqa/report_form.html", {"answer": answer, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("ask")
+def ask(request):
+    """A reader's question: stored for triage, never public as it is."""
+    form = AskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not form.is_bot:
+            Question.submit_from_reader(
+                title=data["title"], details=data["details"], name=data["name"], email=data["email"]
+            )
+        request.session["ask_urgent"] = urgent_signs(f"{data['title']}\n{data['details']}")
+        return redirect("healthqa:ask_thanks")
+    return render(request, "healthqa/ask_form.html", {"form": form})
+
+
+@require_GET
+def ask_thanks(request):
+    urgent = request.session.pop("ask_urgent", [])
+    return render(request, "healthqa/ask_thanks.html", {"urgent": urgent})
 
 
 @require_GET
@@ -199,6 +244,11 @@ def healthz(request):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    # Standalone: the request itself (its Host header, say) may be what is wrong.
+    return HttpResponse(loader.get_template("400.html").render({}), status=400)
 
 
 def server_error(request):

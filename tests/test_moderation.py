@@ -8,8 +8,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from healthqa.models import Answer, AnswerRevision, ModerationEvent, Question
-from tests.factories import AnswerFactory, ExpertFactory, QuestionFactory
+from healthqa.models import Answer, AnswerRevision, Assignment, ModerationEvent, Question
+from tests.factories import (
+    AnswerFactory,
+    AssignmentFactory,
+    ExpertFactory,
+    QuestionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -588,3 +594,194 @@ def test_illegal_question_transitions_are_refused(editor, trait, action):
 
     assert Question.objects.get(pk=question.pk).status == before
     assert events_for(question) == []
+
+
+# --- triage: accepting with edits, merging ---------------------------------------------------
+
+
+def test_accepting_a_submission_can_edit_its_text_and_topic(editor):
+    question = QuestionFactory(submitted=True, title="my knee clicks wen i squat??")
+    topic = question.topic.__class__.objects.create(name="Knee Pain")
+
+    question.accept_submission(
+        by=editor, title="Why does my knee click when I squat?", details="Edited.", topic=topic
+    )
+
+    question.refresh_from_db()
+    assert question.status == Question.Status.DRAFT
+    assert question.title == "Why does my knee click when I squat?"
+    assert question.slug.startswith("why-does-my-knee-click-when-i-squat")
+    assert (question.details, question.topic) == ("Edited.", topic)
+
+
+@pytest.mark.parametrize("role", ["editor", "moderator"])
+def test_editors_and_moderators_merge_a_submission_into_an_existing_question(request, role):
+    user = request.getfixturevalue(role)
+    existing = QuestionFactory()
+    submission = QuestionFactory(submitted=True)
+
+    submission.merge_into(existing, by=user, note="Same question.")
+
+    assert submission.status == Question.Status.MERGED
+    assert submission.merged_into == existing
+    assert [event_summary(e) for e in events_for(submission)] == [
+        (user, "merge", "submitted", "merged", "Same question.")
+    ]
+    assert [e.action for e in events_for(existing)] == ["merge_in"]
+    assert not Question.objects.public().filter(pk=submission.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["expert_user", "reader"])
+def test_experts_and_readers_cannot_merge_submissions(request, role):
+    submission = QuestionFactory(submitted=True)
+
+    with pytest.raises(PermissionDenied):
+        submission.merge_into(QuestionFactory(), by=request.getfixturevalue(role))
+
+    assert Question.objects.get(pk=submission.pk).status == Question.Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [("draft", ""), ("", ""), ("submitted", "submitted"), ("submitted", "rejected")],
+)
+def test_illegal_merges_are_refused(editor, source, target):
+    submission = QuestionFactory(**({source: True} if source else {}))
+    other = QuestionFactory(**({target: True} if target else {}))
+
+    with pytest.raises(ValidationError):
+        submission.merge_into(other, by=editor)
+
+    assert Question.objects.get(pk=submission.pk).merged_into is None
+    assert events_for(submission) == []
+
+
+def test_a_submission_cannot_be_merged_into_itself(editor):
+    submission = QuestionFactory(submitted=True)
+
+    with pytest.raises(ValidationError):
+        submission.merge_into(submission, by=editor)
+
+
+# --- unpublish -------------------------------------------------------------------------------
+
+
+def test_moderator_unpublishes_a_live_answer_with_a_note(approved, moderator):
+    approved.unpublish(by=moderator, note="Dangerous advice.")
+
+    assert approved.status == S.REJECTED
+    assert approved.review_note == "Dangerous advice."
+    assert not approved.question.is_public
+    assert event_summary(events_for(approved)[-1]) == (
+        moderator,
+        "unpublish",
+        "approved",
+        "rejected",
+        "Dangerous advice.",
+    )
+
+
+def test_unpublishing_closes_a_waiting_revision_and_keeps_every_version(
+    approved, expert_user, moderator
+):
+    approved.revise(body="A newer text.", by=expert_user)
+
+    approved.unpublish(by=moderator, note="Taken down.")
+
+    statuses = {r.body: r.status for r in approved.revisions.all()}
+    assert statuses == {
+        "Live text.": AnswerRevision.Status.APPROVED,
+        "A newer text.": AnswerRevision.Status.REJECTED,
+    }
+
+
+@pytest.mark.parametrize("role", ["editor", "expert_user", "reader"])
+def test_only_moderators_unpublish(request, approved, role):
+    with pytest.raises(PermissionDenied):
+        approved.unpublish(by=request.getfixturevalue(role), note="No.")
+
+    assert Answer.objects.get(pk=approved.pk).status == S.APPROVED
+
+
+def test_unpublishing_needs_a_note(approved, moderator):
+    with pytest.raises(ValidationError):
+        approved.unpublish(by=moderator, note=" ")
+
+
+@pytest.mark.parametrize("trait", ["draft", "pending", "changes_requested", "rejected"])
+def test_only_live_answers_can_be_unpublished(expert, moderator, trait):
+    answer = AnswerFactory(expert=expert, **{trait: True})
+
+    with pytest.raises(ValidationError):
+        answer.unpublish(by=moderator, note="No.")
+
+    assert events_for(answer) == []
+
+
+# --- assignments and the reviewer line -------------------------------------------------------
+
+
+def test_submitting_an_answer_closes_the_experts_open_assignment(draft, expert_user, expert):
+    mine = AssignmentFactory(question=draft.question, expert=expert)
+    someone_elses = AssignmentFactory(question=draft.question)
+
+    draft.submit(by=expert_user)
+
+    mine.refresh_from_db()
+    someone_elses.refresh_from_db()
+    assert mine.status == Assignment.Status.ANSWERED
+    assert someone_elses.status == Assignment.Status.OPEN
+    assert [event_summary(e) for e in events_for(mine)] == [
+        (expert_user, "answered", "open", "answered", "")
+    ]
+
+
+def test_reviewed_by_line_names_the_moderator_of_the_live_revision(
+    client, approved, expert_user, moderator, frozen
+):
+    second = UserFactory(groups=["Moderators"], first_name="Rosa", last_name="Parks")
+    ExpertFactory(user=moderator, name="Dr. Mo Derator")
+    url = approved.question.get_absolute_url()
+    assert "Reviewed" in client.get(url).content.decode()
+    assert "by Dr. Mo Derator" in client.get(url).content.decode()
+
+    frozen.tick(timedelta(days=40))
+    approved.revise(body="Better text.", by=expert_user)
+    page = client.get(url).content.decode()
+    assert "by Dr. Mo Derator" in page and "Live text." in page
+
+    approved.approve(by=second)
+    page = client.get(url).content.decode()
+    assert "Better text." in page
+    assert "by Rosa Parks" in page and "Dr. Mo Derator" not in page
+    assert timezone.now().strftime("%-d %B %Y") in page
+
+
+def test_rejecting_a_revision_keeps_the_reviewer_of_the_live_text(
+    client, approved, expert_user, moderator
+):
+    second = UserFactory(groups=["Moderators"], first_name="Rosa", last_name="Parks")
+    approved.revise(body="Worse text.", by=expert_user)
+
+    approved.reject(by=second, note="No.")
+
+    assert approved.reviewer_name == moderator.get_full_name()
+
+
+def test_moderator_confirms_a_live_answer_is_still_right(approved, moderator, frozen):
+    frozen.tick(timedelta(days=400))
+
+    approved.confirm_review(by=moderator, note="Still accurate.")
+
+    assert approved.reviewed_at == timezone.now()
+    assert events_for(approved)[-1].action == "confirm_review"
+
+
+def test_confirming_review_needs_a_moderator_and_no_waiting_revision(
+    approved, expert_user, editor, moderator
+):
+    with pytest.raises(PermissionDenied):
+        approved.confirm_review(by=editor)
+    approved.revise(body="New.", by=expert_user)
+    with pytest.raises(ValidationError):
+        approved.confirm_review(by=moderator)

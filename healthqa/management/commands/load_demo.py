@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
@@ -30,6 +31,7 @@ from PIL import Image, ImageDraw, ImageFont
 from articles.models import Article, Source
 from experts.models import Expert
 from healthqa import demo_content as content
+from healthqa import search
 from healthqa.models import (
     AdPlacement,
     Answer,
@@ -51,7 +53,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        with transaction.atomic():
+        # The demo's reviews would notify the made-up experts and moderators: no mail.
+        dummy_mail = "django.core.mail.backends.dummy.EmailBackend"
+        with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
             loader = DemoLoader()
             loader.run()
         for line in loader.messages:
@@ -85,6 +89,8 @@ class DemoLoader:
         self.load_workflow_extras()
         self.load_site_settings()
         self.load_ad()
+        # Saves keep the index current; a rebuild also covers a database indexed before.
+        search.rebuild()
 
     # -- people -------------------------------------------------------------------------------
 

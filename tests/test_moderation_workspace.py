@@ -1,0 +1,99 @@
+"""The expert's workspace on the admin home, and starting an answer from an assignment."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from healthqa.models import Answer
+from healthqa.notifications import start_answer_url
+from tests.factories import AnswerFactory, AssignmentFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, user):
+    client.force_login(user)
+    return client.get(reverse("admin:index"))
+
+
+def test_expert_home_lists_waiting_questions_due_first(client, expert_user, expert):
+    later = AssignmentFactory(expert=expert, due_at=timezone.now() + timedelta(days=9))
+    no_date = AssignmentFactory(expert=expert, due_at=None)
+    sooner = AssignmentFactory(expert=expert, due_at=timezone.now() + timedelta(days=1))
+    AssignmentFactory(expert=expert, status="answered")
+    AssignmentFactory()
+
+    workspace = home(client, expert_user).context["workspace"]
+
+    assert workspace["assignments"] == [sooner, later, no_date]
+
+
+def test_expert_home_shows_drafts_sent_back_and_published_answers(client, expert_user, expert):
+    draft = AnswerFactory(expert=expert, draft=True)
+    sent_back = AnswerFactory(expert=expert, changes_requested=True, review_note="Add a source.")
+    AnswerFactory(expert=expert, helpful_yes=12, helpful_no=3)
+    AnswerFactory(draft=True)
+
+    response = home(client, expert_user)
+    page = response.content.decode()
+
+    assert "Questions waiting for your answer" in page
+    assert list(response.context["workspace"]["drafts"]) == [draft]
+    assert list(response.context["workspace"]["sent_back"]) == [sent_back]
+    assert "Moderator’s note: Add a source." in page
+    assert "12 / 3" in page
+
+
+def test_staff_without_an_expert_profile_see_no_workspace(client, editor):
+    response = home(client, editor)
+
+    assert response.context["workspace"] is None
+    assert "Questions waiting for your answer" not in response.content.decode()
+
+
+def test_expert_starts_an_answer_from_the_assignment_in_one_click(client, expert_user, expert):
+    assignment = AssignmentFactory(expert=expert)
+    page = home(client, expert_user).content.decode()
+    url = start_answer_url(assignment)
+    assert f'href="{url.replace("&", "&amp;")}"' in page
+
+    form = client.get(url).context["adminform"].form
+
+    assert form.fields["question"].disabled
+    assert form.initial["question"] == str(assignment.question_id)
+
+
+def test_the_question_of_an_answer_started_from_an_assignment_cannot_be_swapped(
+    client, expert_user, expert
+):
+    assignment = AssignmentFactory(expert=expert)
+    client.force_login(expert_user)
+    other = QuestionFactory(draft=True)
+    AnswerFactory(expert=expert, question=other, rejected=True)
+
+    response = client.post(
+        start_answer_url(assignment),
+        {"question": other.pk, "body": "My answer.", "position": 0,
+         "revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0,
+         "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 0},
+    )  # fmt: skip
+
+    assert response.status_code == 302, response.context["errors"]
+    answer = Answer.objects.get(body="My answer.")
+    assert (answer.question, answer.expert, answer.status) == (
+        assignment.question,
+        expert,
+        Answer.Status.DRAFT,
+    )
+
+
+def test_continuing_an_assignment_links_to_the_existing_draft(client, expert_user, expert):
+    assignment = AssignmentFactory(expert=expert)
+    draft = AnswerFactory(expert=expert, question=assignment.question, draft=True)
+
+    page = home(client, expert_user).content.decode()
+
+    assert reverse("admin:healthqa_answer_change", args=[draft.pk]) in page
+    assert "Continue your answer" in page
