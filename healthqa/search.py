@@ -1,54 +1,505 @@
-"""Search over what readers may see. One interface: `search(query)` returns ranked hits."""
+"""Full-text search over what readers may see. One interface, a backend per database.
 
+`search(query, topic=None, kind=None)` returns ranked `Hit`s (a lazy sequence the paginator
+slices), `suggest(query)` a few public questions for the /ask/ form. The index is one
+`SearchDocument` per published question or article, written by `index_question()`,
+`index_article()` and `remove()` when content changes (called from the models' save methods) and
+rebuilt by `rebuild()` (`manage.py rebuild_search_index`). Visibility is decided at query time by
+`Question.objects.public()` and `Article.objects.public()`, so a scheduled item appears on time.
+
+PostgreSQL: a stored, weighted tsvector (title A, body B) under a GIN index, `websearch`-like
+parsing done here, `SearchRank` and `SearchHeadline`, English stemming. SQLite: an FTS5 table
+(porter stemming) ranked by bm25 with the title weighted above the body, `snippet()`. Queries are
+reduced to plain words on both, so punctuation, quotes and operators cannot reach either engine.
+"""
+
+import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
-from articles.models import Article
-from healthqa.models import Answer, Question
-from healthqa.rendering import plain_text, teaser
+from healthqa.rendering import plain_text
+
+MAX_TERMS = 12
+MAX_TERM_LENGTH = 40
+SNIPPET_WORDS = 32
+# Snippet highlight markers: control characters never stored in the index (see _clean), turned
+# into <mark> only after the snippet text is escaped.
+START, STOP = "\x02", "\x03"
+
+# PostgreSQL's English stop words. Dropped from queries on both databases, so that a question
+# typed in full ("why does my back hurt") means the same on SQLite as on PostgreSQL.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can did do does doing don down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own same she should so some such t than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with you your yours yourself yourselves s""".split()
+)
+
+_WORD = r"[^\W_]+"
+_COMPOUND = re.compile(rf"{_WORD}(?:[-‐‑]{_WORD})+")
+_TOKEN = re.compile(rf"{_WORD}(?:[-‐‑]{_WORD})*")
+_HYPHEN = re.compile(r"[-‐‑]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+def parse(query, *, prefix_last=False):
+    """Reader text → a list of term groups; each group lists alternative word sequences.
+
+    "push-ups" gives one group with two alternatives: ("push", "ups") and ("pushups",). Anything
+    that is not a letter or a digit is dropped, so nothing typed can act as engine syntax.
+    """
+    groups, seen = [], set()
+    for token in _TOKEN.findall((query or "").lower()):
+        parts = [part[:MAX_TERM_LENGTH] for part in _HYPHEN.split(token)]
+        words = tuple(part for part in parts if len(part) > 1 and part not in STOP_WORDS)
+        if not words or token in seen:
+            continue
+        seen.add(token)
+        alternatives = [words]
+        if len(parts) > 1:
+            alternatives.append(("".join(parts)[:MAX_TERM_LENGTH],))
+        groups.append(alternatives)
+        if len(groups) == MAX_TERMS:
+            break
+    if prefix_last and groups and len(groups[-1]) == 1 and len(groups[-1][0]) == 1:
+        groups[-1] = [(groups[-1][0][0] + "*",)]
+    return groups
+
+
+# --- Index -------------------------------------------------------------------------------------
+
+
+def _clean(text):
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def _joined_forms(text):
+    """ "push-ups" is also written "pushups": index that spelling too."""
+    forms = (_HYPHEN.sub("", compound.lower()) for compound in _COMPOUND.findall(text))
+    return " ".join(dict.fromkeys(forms))
+
+
+def _document(*, kind, title, body, topic_id):
+    from healthqa.models import SearchDocument
+
+    title, body = _clean(title), _clean(body)
+    return SearchDocument(
+        kind=kind,
+        topic_id=topic_id,
+        title=" ".join(filter(None, [title, _joined_forms(title)])),
+        body=body,
+        keywords=_joined_forms(body),
+    )
+
+
+def _question_document(question, answer_bodies):
+    from healthqa.models import SearchDocument
+
+    text = [plain_text(question.details), *(plain_text(body) for body in answer_bodies)]
+    document = _document(
+        kind=SearchDocument.Kind.QUESTION,
+        title=question.title,
+        body="\n".join(filter(None, text)),
+        topic_id=question.topic_id,
+    )
+    document.question = question
+    return document
+
+
+def _article_document(article):
+    from healthqa.models import SearchDocument
+
+    document = _document(
+        kind=SearchDocument.Kind.ARTICLE,
+        title=article.title,
+        body="\n".join(filter(None, [plain_text(article.excerpt), plain_text(article.body)])),
+        topic_id=article.topic_id,
+    )
+    document.article = article
+    return document
+
+
+def _replace(target_field, target, document):
+    from healthqa.models import SearchDocument
+
+    with transaction.atomic():
+        old = list(
+            SearchDocument.objects.filter(**{target_field: target}).values_list("pk", flat=True)
+        )
+        _backend().forget(old)
+        SearchDocument.objects.filter(pk__in=old).delete()
+        if document is not None:
+            document.save()
+            _backend().store([document])
+
+
+def index_question(question):
+    """Write a question's searchable text: its title, details and approved answers only."""
+    from healthqa.models import Answer, Question
+
+    if question.pk is None:
+        return
+    if question.status != Question.Status.PUBLISHED:
+        remove(question)
+        return
+    answers = (
+        Answer.objects.approved()
+        .filter(question=question)
+        .order_by("position", "pk")
+        .values_list("body", flat=True)
+    )
+    _replace("question", question, _question_document(question, answers))
+
+
+def index_article(article):
+    from articles.models import Article
+
+    if article.pk is None:
+        return
+    if article.status != Article.Status.PUBLISHED:
+        remove(article)
+        return
+    _replace("article", article, _article_document(article))
+
+
+def index_expert_answers(expert):
+    """Re-index the questions an expert answered (their answers count only while active)."""
+    from healthqa.models import Question
+
+    for question in Question.objects.filter(answers__expert=expert).distinct():
+        index_question(question)
+
+
+def remove(obj):
+    """Take a question or an article out of the index."""
+    from healthqa.models import Question
+
+    _replace("question" if isinstance(obj, Question) else "article", obj, None)
+
+
+def rebuild(batch_size=500):
+    """Rebuild the whole index from the database; returns (questions, articles) indexed."""
+    from articles.models import Article
+    from healthqa.models import Answer, Question, SearchDocument
+
+    backend = _backend()
+    counts = [0, 0]
+    with transaction.atomic():
+        backend.clear()
+        SearchDocument.objects.all().delete()
+        questions = Question.objects.filter(status=Question.Status.PUBLISHED).prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=Answer.objects.approved().order_by("position", "pk"),
+                to_attr="indexed_answers",
+            )
+        )
+        articles = Article.objects.filter(status=Article.Status.PUBLISHED)
+        for index, (queryset, build) in enumerate(
+            [
+                (
+                    questions,
+                    lambda q: _question_document(q, [a.body for a in q.indexed_answers]),
+                ),
+                (articles, _article_document),
+            ]
+        ):
+            ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+            for start in range(0, len(ids), batch_size):
+                chunk = queryset.filter(pk__in=ids[start : start + batch_size])
+                documents = SearchDocument.objects.bulk_create([build(obj) for obj in chunk])
+                backend.store(documents)
+                counts[index] += len(documents)
+    return tuple(counts)
+
+
+# --- Results -----------------------------------------------------------------------------------
 
 
 @dataclass
 class Hit:
-    kind: str
+    kind: str  # "question" or "article"
     title: str
     url: str
-    snippet: str
+    snippet: str  # safe HTML: escaped text with <mark> around matched words
     topic: object
-    score: int
+    published_at: object
+    score: float
+
+    @property
+    def kind_label(self):
+        return "Question" if self.kind == "question" else "Article"
 
 
-def _terms(query):
-    return [term for term in query.split() if len(term) > 1][:12] or query.split()[:1]
+def _highlight(raw):
+    text = escape(_CONTROL.sub(lambda m: m.group() if m.group() in (START, STOP) else " ", raw))
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-def search(query, limit=200):
-    """Rank public questions (title, details, approved answers) and public articles."""
-    terms = _terms(query)
-    if not terms:
-        return []
-    question_match, article_match = Q(), Q()
-    for term in terms:
-        question_match |= (
-            Q(title__icontains=term)
-            | Q(details__icontains=term)
-            | Q(answers__in=Answer.objects.approved().filter(body__icontains=term))
+class Results:
+    """Ranked hits, fetched a page at a time (Django's Paginator calls count() and slices)."""
+
+    def __init__(self, groups, *, topic=None, kind=None):
+        self.groups, self.topic, self.kind = groups, topic, kind
+        self.backend = _backend()
+        self._count = None
+        self._all_terms = True
+
+    def visible_documents(self):
+        from articles.models import Article
+        from healthqa.models import Question, SearchDocument
+
+        # Correlated EXISTS: checked for the matching rows only, not for every public item.
+        documents = SearchDocument.objects.filter(
+            Exists(Question.objects.public().filter(pk=OuterRef("question_id")))
+            | Exists(Article.objects.public().filter(pk=OuterRef("article_id")))
         )
-        article_match |= (
-            Q(title__icontains=term) | Q(excerpt__icontains=term) | Q(body__icontains=term)
+        if self.kind:
+            documents = documents.filter(kind=self.kind)
+        if self.topic is not None:
+            documents = documents.filter(topic=self.topic)
+        return documents
+
+    def count(self):
+        if self._count is None:
+            if not self.groups:
+                self._count = 0
+                return 0
+            visible = self.visible_documents()
+            self._count = self.backend.count(self.groups, visible, all_terms=True)
+            if self._count == 0 and len(self.groups) > 1:
+                # Nothing has every word: rank what has some of them instead.
+                self._all_terms = False
+                self._count = self.backend.count(self.groups, visible, all_terms=False)
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        start, stop = key.start or 0, key.stop
+        if not self.count() or (stop is not None and stop <= start):
+            return []
+        limit = (stop if stop is not None else self.count()) - start
+        rows = self.backend.rows(
+            self.groups,
+            self.visible_documents(),
+            all_terms=self._all_terms,
+            offset=start,
+            limit=limit,
         )
+        return _hits(rows)
+
+
+def _hits(rows):
+    from healthqa.models import SearchDocument
+
+    documents = SearchDocument.objects.select_related("question__topic", "article__topic").in_bulk(
+        [pk for pk, _, _ in rows]
+    )
     hits = []
-    questions = Question.objects.public().filter(question_match).distinct()
-    for question in questions.select_related("topic")[:limit]:
-        hits.append(_hit("Question", question, question.title, question.details, terms))
-    for article in Article.objects.public().filter(article_match).select_related("topic")[:limit]:
-        hits.append(_hit("Article", article, article.title, article.excerpt, terms))
-    hits.sort(key=lambda hit: (-hit.score, hit.title))
+    for pk, score, snippet in rows:
+        document = documents.get(pk)
+        if document is None:
+            continue
+        item = document.question or document.article
+        hits.append(
+            Hit(
+                kind=document.kind,
+                title=item.title,
+                url=item.get_absolute_url(),
+                snippet=_highlight(snippet or ""),
+                topic=item.topic,
+                published_at=item.published_at,
+                score=float(score or 0),
+            )
+        )
     return hits
 
 
-def _hit(kind, obj, title, text, terms):
-    lowered_title = title.lower()
-    score = sum(3 for term in terms if term.lower() in lowered_title) + 1
-    return Hit(kind, title, obj.get_absolute_url(), teaser(plain_text(text), 200), obj.topic, score)
+def search(query, *, topic=None, kind=None):
+    """Public questions and articles matching `query`, best first (title above body)."""
+    return Results(parse(query), topic=topic, kind=kind)
+
+
+def suggest(query, limit=5):
+    """Public questions that look like the one being typed (the last word may be unfinished)."""
+    from healthqa.models import SearchDocument
+
+    return Results(parse(query, prefix_last=True), kind=SearchDocument.Kind.QUESTION)[:limit]
+
+
+# --- Backends ----------------------------------------------------------------------------------
+
+
+def _backend():
+    return PostgresBackend if connection.vendor == "postgresql" else SQLiteBackend
+
+
+class PostgresBackend:
+    # ts_rank weights for D, C, B, A: the title (A) counts five times the body (B).
+    WEIGHTS = [0.05, 0.1, 0.2, 1.0]
+
+    @staticmethod
+    def _word(word):
+        if word.endswith("*"):
+            return SearchQuery(f"{word[:-1]}:*", search_type="raw", config="english")
+        return SearchQuery(word, search_type="plain", config="english")
+
+    @classmethod
+    def _group(cls, alternatives):
+        group = None
+        for words in alternatives:
+            sequence = None
+            for word in words:
+                term = cls._word(word)
+                sequence = term if sequence is None else sequence & term
+            group = sequence if group is None else group | sequence
+        return group
+
+    @classmethod
+    def query(cls, groups, *, all_terms):
+        combined = None
+        for alternatives in groups:
+            group = cls._group(alternatives)
+            if combined is None:
+                combined = group
+            else:
+                combined = combined & group if all_terms else combined | group
+        return combined
+
+    @classmethod
+    def rank(cls, groups):
+        """The sum of each word's rank, as bm25 sums its terms' scores on SQLite."""
+        total = None
+        for alternatives in groups:
+            term = SearchRank(
+                F("vector"), cls._group(alternatives), weights=cls.WEIGHTS, normalization=Value(1)
+            )
+            total = term if total is None else total + term
+        return total
+
+    @classmethod
+    def count(cls, groups, visible, *, all_terms):
+        return visible.filter(vector=cls.query(groups, all_terms=all_terms)).count()
+
+    @classmethod
+    def rows(cls, groups, visible, *, all_terms, offset, limit):
+        query = cls.query(groups, all_terms=all_terms)
+        ranked = (
+            visible.filter(vector=query)
+            .annotate(
+                rank=cls.rank(groups),
+                snippet=SearchHeadline(
+                    "body",
+                    query,
+                    config="english",
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                ),
+            )
+            .order_by("-rank", "pk")
+        )
+        return list(ranked.values_list("pk", "rank", "snippet")[offset : offset + limit])
+
+    @staticmethod
+    def store(documents):
+        from healthqa.models import SearchDocument
+
+        SearchDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
+            vector=SearchVector("title", weight="A", config="english")
+            + SearchVector("body", weight="B", config="english")
+            + SearchVector("keywords", weight="B", config="english")
+        )
+
+    @staticmethod
+    def forget(pks):
+        """The vector lives on the document row; deleting the row is enough."""
+
+    @staticmethod
+    def clear():
+        """The vectors go with the document rows."""
+
+
+class SQLiteBackend:
+    TABLE = "healthqa_search_fts"
+    # bm25 column weights: title, body, other spellings of body words.
+    RANK = f"bm25({TABLE}, 10.0, 1.0, 1.0)"
+
+    @staticmethod
+    def _word(word):
+        if word.endswith("*"):
+            return f'"{word[:-1]}"*'
+        return f'"{word}"'
+
+    @classmethod
+    def query(cls, groups, *, all_terms):
+        parts = []
+        for alternatives in groups:
+            options = [
+                "(" + " AND ".join(cls._word(word) for word in words) + ")"
+                for words in alternatives
+            ]
+            parts.append("(" + " OR ".join(options) + ")")
+        return (" AND " if all_terms else " OR ").join(parts)
+
+    @classmethod
+    def _where(cls, groups, visible, all_terms):
+        visible_sql, visible_params = visible.values("pk").query.sql_with_params()
+        sql = f"{cls.TABLE} MATCH %s AND rowid IN ({visible_sql})"
+        return sql, [cls.query(groups, all_terms=all_terms), *visible_params]
+
+    @classmethod
+    def count(cls, groups, visible, *, all_terms):
+        where, params = cls._where(groups, visible, all_terms)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {cls.TABLE} WHERE {where}", params)
+            return cursor.fetchone()[0]
+
+    @classmethod
+    def rows(cls, groups, visible, *, all_terms, offset, limit):
+        where, params = cls._where(groups, visible, all_terms)
+        sql = (
+            f"SELECT rowid, -{cls.RANK}, snippet({cls.TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}) "
+            f"FROM {cls.TABLE} WHERE {where} ORDER BY {cls.RANK}, rowid LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [START, STOP, *params, limit, offset])
+            return cursor.fetchall()
+
+    @classmethod
+    def store(cls, documents):
+        cls.forget([d.pk for d in documents])
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {cls.TABLE} (rowid, title, body, keywords) VALUES (%s, %s, %s, %s)",
+                [(d.pk, d.title, d.body, d.keywords) for d in documents],
+            )
+
+    @classmethod
+    def forget(cls, pks):
+        if not pks:
+            return
+        with connection.cursor() as cursor:
+            placeholders = ", ".join(["%s"] * len(pks))
+            cursor.execute(f"DELETE FROM {cls.TABLE} WHERE rowid IN ({placeholders})", list(pks))
+
+    @classmethod
+    def clear(cls):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {cls.TABLE}")
