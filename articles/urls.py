@@ -1,10 +1,11 @@
 from django.urls import path
 
 from articles import views
+from healthqa.cache import cached_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("", cached_page(views.ArticleListView.as_view()), name="list"),
+    path("<slug:slug>/", cached_page(views.ArticleDetailView.as_view()), name="detail"),
 ]

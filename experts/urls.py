@@ -1,10 +1,11 @@
 from django.urls import path
 
 from experts import views
+from healthqa.cache import cached_page
 
 app_name = "experts"
 
 urlpatterns = [
-    path("", views.ExpertListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ExpertDetailView.as_view(), name="detail"),
+    path("", cached_page(views.ExpertListView.as_view()), name="list"),
+    path("<slug:slug>/", cached_page(views.ExpertDetailView.as_view()), name="detail"),
 ]

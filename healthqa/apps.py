@@ -5,3 +5,8 @@ class HealthQAConfig(AppConfig):
     name = "healthqa"
     verbose_name = "Questions & answers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from healthqa.cache import connect_invalidation
+
+        connect_invalidation()

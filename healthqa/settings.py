@@ -72,8 +72,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
+    "sorl.thumbnail",
     "simple_history",
+    "axes",
     "healthqa.apps.HealthQAConfig",
     "experts.apps.ExpertsConfig",
     "articles.apps.ArticlesConfig",
@@ -82,13 +85,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "healthqa.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Cache hits for anonymous readers return here, before sessions and authentication.
+    "healthqa.cache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "healthqa.urls"
@@ -176,27 +186,92 @@ STORAGES = {
 # on object storage or behind the web server and turn this off.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 
+# Image renditions (sorl-thumbnail): made once on first use, written next to the uploads under
+# cache/, remembered in the Django cache only (no query per image; see healthqa/thumbnail_store.py).
+THUMBNAIL_KVSTORE = "healthqa.thumbnail_store.CacheKVStore"
+THUMBNAIL_CACHE = "default"
+THUMBNAIL_QUALITY = 82
+THUMBNAIL_UPSCALE = False
+THUMBNAIL_PRESERVE_FORMAT = False
+
 # Uploaded images: formats detected by Pillow, not by the file name.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+
+# Moderation and reader forms.
+# How many proxies in front of the app append to X-Forwarded-For (0: trust only REMOTE_ADDR).
+HEALTHQA_TRUSTED_PROXY_COUNT = env_int("HEALTHQA_TRUSTED_PROXY_COUNT", 0)
+# Public forms (/ask/, reports): at most this many posts per client per period (seconds).
+HEALTHQA_FORM_RATE_LIMIT = env_int("HEALTHQA_FORM_RATE_LIMIT", 5)
+HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600)
+# Answers and articles not reviewed for this many days are listed in the review-due report.
+HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365)
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "HealthQA <no-reply@healthqa.local>")
 
 LOGIN_URL = "admin:login"
 
+# --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
 if not DEBUG:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 63072000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    if SESSION_COOKIE_SECURE:
+        # __Host- cookies are bound to this host, HTTPS and path /: no subdomain can set them.
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp): no inline script anywhere; scripts and styles from here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Admin login lockout (django-axes): 5 failures for a username from one address, then 429 for
+# the cool-off period, even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "429.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else ("axes.handlers.database.AxesDatabaseHandler")
+)
+AXES_CLIENT_IP_CALLABLE = "healthqa.ratelimit.client_ip"
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,21 +1,33 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
-from django.views.static import serve
 
-from healthqa import views
+from healthqa import previews, views
+from healthqa.cache import cached_page
+from healthqa.feeds import LatestArticlesFeed, LatestQuestionsFeed
+from healthqa.media import serve_media
+from healthqa.sitemaps import sitemaps
 
 healthqa_patterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("topics/", views.TopicListView.as_view(), name="topic_list"),
-    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
-    path("questions/", views.QuestionListView.as_view(), name="question_list"),
-    path("questions/<slug:slug>/", views.QuestionDetailView.as_view(), name="question_detail"),
-    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("topics/", cached_page(views.TopicListView.as_view()), name="topic_list"),
+    path("topics/<slug:slug>/", cached_page(views.TopicDetailView.as_view()), name="topic_detail"),
+    path("questions/", cached_page(views.QuestionListView.as_view()), name="question_list"),
+    path(
+        "questions/<slug:slug>/",
+        cached_page(views.QuestionDetailView.as_view()),
+        name="question_detail",
+    ),
+    path("tags/<slug:slug>/", cached_page(views.TagDetailView.as_view()), name="tag_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("answers/<int:pk>/helpful/", views.answer_helpful, name="answer_helpful"),
     path("answers/<int:pk>/report/", views.answer_report, name="answer_report"),
+    path("ask/", views.ask, name="ask"),
+    path("ask/thanks/", views.ask_thanks, name="ask_thanks"),
     path("healthz", views.healthz, name="healthz"),
+    path("preview/<str:token>/", previews.shared_preview, name="shared_preview"),
 ]
 
 urlpatterns = [
@@ -23,16 +35,21 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("articles/", include("articles.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
+    path("feeds/articles/", LatestArticlesFeed(), name="feed_articles"),
 ]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
+            name="media",
         )
     ]
 
+handler400 = "healthqa.views.bad_request"
 handler404 = "healthqa.views.page_not_found"
 handler500 = "healthqa.views.server_error"

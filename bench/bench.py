@@ -1,0 +1,299 @@
+"""HealthQA against the framework's ceiling, in one run (`make bench`).
+
+1. Builds a data set (default 100,000 questions) in its own database, unless it exists.
+2. Starts HealthQA and a minimal Django "hello" app, each under gunicorn with the same number
+   of sync workers, production settings, on 127.0.0.1.
+3. Loads them with wrk, alternating: hello, question page with the cache cold (every request a
+   different question) and warm (one question), topic page, home, search.
+4. Prints and writes bench/results.md: requests/s, p50/p99 latency, non-2xx count, ratio to the
+   ceiling, and the workers' peak memory.
+"""
+
+import argparse
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def log(message):
+    print(f"[bench] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_url, static_root, media_root, redis_url):
+    env = dict(os.environ)
+    for key in [k for k in env if k.startswith("DJANGO_")]:
+        del env[key]
+    env.update(
+        DJANGO_SETTINGS_MODULE="healthqa.settings",
+        DJANGO_SECRET_KEY="benchmark-only-secret-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DJANGO_MEDIA_ROOT=str(media_root),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(*args, env):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_until_up(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def gunicorn(app, port, workers, env):
+    command = [
+        PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--worker-class", "sync", "--log-level", "warning", "--keep-alive", "5",
+    ]  # fmt: skip
+    errors = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
+    with open(errors, "w") as logfile:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=logfile, start_new_session=True)  # fmt: skip
+
+
+def worker_pids(master_pid):
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master_pid)],
+                         capture_output=True, text=True).stdout  # fmt: skip
+    return [int(pid) for pid in out.split()]
+
+
+def peak_memory_mb(pids):
+    peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peak = max(peak, int(match.group(1)) / 1024)
+    return peak
+
+
+def parse_wrk(output):
+    def latency(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
+        if not match:
+            return float("nan")
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)  # fmt: skip
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "requests": int(total.group(1)) if total else 0,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0,
+    }
+
+
+def run_wrk(url, *, seconds, connections, threads, paths_file=None):
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    env = dict(os.environ)
+    if paths_file:
+        command[1:1] = ["-s", str(ROOT / "bench" / "paths.lua")]
+        env["WRK_PATHS"] = str(paths_file)
+    output = subprocess.run(command, capture_output=True, text=True, env=env).stdout
+    return parse_wrk(output)
+
+
+def build_data(args, env):
+    if args.reuse and Path(args.db_file).exists():
+        log(f"reusing {args.db_file}")
+        return
+    if args.database_url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{args.db_file}{suffix}").unlink(missing_ok=True)
+    log("migrating")
+    manage("migrate", "--noinput", "-v0", env=env)
+    log("loading the demo site")
+    manage("load_demo", env={**env, "DEMO_PASSWORD": "benchmark-demo-password"})
+    log(f"generating {args.questions} questions")
+    started = time.monotonic()
+    manage("generate_content", "--questions", str(args.questions), "--seed", str(args.seed),
+           env=env)  # fmt: skip
+    log(f"data set ready in {time.monotonic() - started:.0f} s")
+    if (ROOT / "healthqa" / "management" / "commands" / "rebuild_search_index.py").exists():
+        started = time.monotonic()
+        manage("rebuild_search_index", env=env)
+        log(f"search index rebuilt in {time.monotonic() - started:.0f} s")
+
+
+def flush_cache(redis_url):
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def question_paths(args, count=20_000):
+    if not args.database_url.startswith("sqlite"):
+        return ["/questions/why-does-my-back-hurt-when-i-do-push-ups/"]
+    with sqlite3.connect(args.db_file) as db:
+        rows = db.execute(
+            "SELECT slug FROM healthqa_question WHERE status = 'published' AND slug LIKE 'gen%' "
+            "ORDER BY id LIMIT ?", (count * 5,)
+        ).fetchall()  # fmt: skip
+    slugs = [row[0] for row in rows]
+    random.Random(1).shuffle(slugs)
+    return [f"/questions/{slug}/" for slug in slugs[:count]]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--questions", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--db-file", default=str(ROOT / "bench" / "out" / "bench.sqlite3"))
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--reuse", action="store_true", help="keep an existing data set")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="the shared cache of the workers (flushed by the benchmark)",
+    )
+    parser.add_argument("--results", default=str(ROOT / "bench" / "results.md"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    Path(args.db_file).parent.mkdir(parents=True, exist_ok=True)
+    args.database_url = args.database_url or f"sqlite:///{args.db_file}"
+    work = Path(tempfile.mkdtemp(prefix="healthqa-bench-"))
+    media_root = Path(args.db_file).parent / "media"
+    env = production_env(args.database_url, work / "static", media_root, args.redis_url)
+    build_data(args, env)
+    manage("collectstatic", "--noinput", "-v0", env=env)
+
+    site_port, hello_port = free_port(), free_port()
+    site = gunicorn("healthqa.wsgi", site_port, args.workers, env)
+    hello = gunicorn("bench.hello.wsgi", hello_port, args.workers,
+                     {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"})  # fmt: skip
+    try:
+        site_url, hello_url = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{hello_port}"
+        wait_until_up(site_url + "/healthz")
+        wait_until_up(hello_url + "/")
+        paths_file = work / "questions.txt"
+        paths_file.write_text("\n".join(question_paths(args)) + "\n")
+        question = "/questions/why-does-my-back-hurt-when-i-do-push-ups/"
+        scenarios = [
+            ("question page, cold cache (20,000 different questions)", site_url, paths_file),
+            ("question page, warm cache (one question)", site_url + question, None),
+            ("topic page", site_url + "/topics/back-pain/", None),
+            ("home", site_url + "/", None),
+            ("search", site_url + "/search/?q=back+pain+push-ups", None),
+        ]
+        flush_cache(args.redis_url)  # nothing left from an earlier run
+        for _, url, _paths in scenarios[1:]:  # warm up the workers and the page cache
+            run_wrk(url, seconds=2, connections=4, threads=1)
+        run_wrk(hello_url + "/", seconds=2, connections=4, threads=1)
+        rows, ceilings = [], []
+        for name, url, paths in scenarios:
+            log(f"hello (ceiling) then {name}")
+            ceiling = run_wrk(hello_url + "/", seconds=args.seconds, connections=args.connections,
+                              threads=args.threads)  # fmt: skip
+            ceilings.append(ceiling)
+            result = run_wrk(url if not paths else url + "/", seconds=args.seconds,
+                             connections=args.connections, threads=args.threads,
+                             paths_file=paths)  # fmt: skip
+            result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
+            rows.append((name, result))
+        memory = peak_memory_mb(worker_pids(site.pid))
+        hello_memory = peak_memory_mb(worker_pids(hello.pid))
+    finally:
+        for process in (site, hello):
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for process in (site, hello):
+            process.wait(timeout=30)
+    ceiling_rps = sum(c["rps"] for c in ceilings) / len(ceilings)
+    ceiling_p50 = sum(c["p50"] for c in ceilings) / len(ceilings)
+    ceiling_p99 = sum(c["p99"] for c in ceilings) / len(ceilings)
+    report = render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory)
+    print(report)
+    Path(args.results).write_text(report)
+    log(f"written to {args.results}")
+
+
+def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory):
+    import django
+
+    vendor = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               platform.processor())  # fmt: skip
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench`: {args.questions:,} "
+        f"generated questions on {vendor}, gunicorn with {args.workers} sync workers, production "
+        f"settings, wrk `-t{args.threads} -c{args.connections} -d{args.seconds}s` on loopback; "
+        "the hello app is measured right before each HealthQA page, in the same run.",
+        "",
+        f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
+        f"Django {django.get_version()}.",
+        "",
+        "| page | requests/s | p50 ms | p99 ms | non-2xx | × hello ceiling |",
+        "|---|---:|---:|---:|---:|---:|",
+        f'| minimal Django "hello" (ceiling, mean) | {ceiling_rps:,.0f} | {ceiling_p50:.1f} | '
+        f"{ceiling_p99:.1f} | 0 | 1.00 |",
+    ]
+    for name, r in rows:
+        lines.append(
+            f"| {name} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | "
+            f"{r['non2xx'] + r['socket_errors']} | {r['ratio']:.2f} |"
+        )
+    lines += [
+        "",
+        f"Peak resident memory of one HealthQA worker: {memory:.0f} MB "
+        f"(hello worker: {hello_memory:.0f} MB).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

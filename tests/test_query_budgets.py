@@ -1,0 +1,84 @@
+"""Every public page runs a fixed number of SQL queries, however much content it shows."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    AnswerFactory,
+    ArticleFactory,
+    ContinueLearningPickFactory,
+    ExpertFactory,
+    QuestionFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Page budgets without the page cache (every request renders).
+BUDGETS = {
+    "home": 10,
+    "topics": 6,
+    "topic": 12,
+    "questions": 8,
+    "question": 10,
+    "articles": 6,
+    "article": 10,
+    "experts": 6,
+    "expert": 10,
+    "tag": 10,
+    "search": 12,
+}
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def build(size):
+    """A site where one question, topic, tag and expert carry `size` of everything."""
+    topic = TopicFactory(name=f"Back Pain {size}")
+    expert = ExpertFactory(name=f"Dr. Busy {size}", specialties=[topic])
+    tags = [f"tag-{size}-{n}" for n in range(size)]
+    question = QuestionFactory(topic=topic, tags=tags, title=f"Why does my back hurt {size}?")
+    for n in range(size):
+        other = ExpertFactory(specialties=[topic])
+        AnswerFactory(question=question, expert=other if n else expert, position=n)
+        article = ArticleFactory(topic=topic, tags=tags[:3], author=expert, with_image=n < 3)
+        article.sources.create(title=f"Source {n}", url=f"https://example.org/{n}")
+        ContinueLearningPickFactory(question=question, article=article, position=n)
+        more = QuestionFactory(topic=topic, tags=tags[:2])
+        AnswerFactory(question=more, expert=expert)
+    article = question.article_picks.first().article
+    return {
+        "home": "/",
+        "topics": "/topics/",
+        "topic": topic.get_absolute_url(),
+        "questions": "/questions/",
+        "question": question.get_absolute_url(),
+        "articles": "/articles/",
+        "article": article.get_absolute_url(),
+        "experts": "/experts/",
+        "expert": expert.get_absolute_url(),
+        "tag": f"/tags/{tags[0]}/",
+        "search": "/search/?q=back+hurt",
+    }
+
+
+def queries_for(url):
+    client = Client()
+    client.get(url)  # warm per-process lookups (content types, templates)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", sorted(BUDGETS))
+def test_page_query_count_is_within_budget_and_independent_of_content(page):
+    small = queries_for(build(1)[page])
+    large = queries_for(build(30)[page])
+    assert large <= BUDGETS[page], f"{page}: {large} queries"
+    assert large <= small, f"{page}: {small} queries with 1 item, {large} with 30"
