@@ -19,13 +19,14 @@ class ArticleDetailView(PreviewableDetailView):
     context_object_name = "article"
     preview_permission = "articles.change_article"
 
-    def get_queryset(self):
-        return Article.objects.select_related("topic", "author", "reviewed_by").prefetch_related(
+    def get_queryset(self, base=None):
+        base = Article.objects.all() if base is None else base
+        return base.select_related("topic", "author", "reviewed_by").prefetch_related(
             "tags", "sources"
         )
 
     def get_public_queryset(self):
-        return self.get_queryset().filter(pk__in=Article.objects.public().values("pk"))
+        return self.get_queryset(Article.objects.public())
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -1307,6 +1307,13 @@ class SearchDocument(models.Model):
     keywords = models.TextField(blank=True, help_text="Other spellings of the body's words.")
     # PostgreSQL only (GIN-indexed by migration 0007); SQLite searches an FTS5 table instead.
     vector = SearchVectorField(null=True, editable=False)
+    public_from = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When readers may find it: the publication time once the item is public "
+        "(a question needs an approved answer); empty while it is not.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -97,13 +97,16 @@ class QuestionDetailView(PreviewableDetailView):
     context_object_name = "question"
     preview_permission = "healthqa.change_question"
 
-    def get_queryset(self):
-        return Question.objects.select_related("topic").prefetch_related(
+    def get_queryset(self, base=None):
+        base = Question.objects.all() if base is None else base
+        return base.select_related("topic").prefetch_related(
             "tags", Prefetch("answers", queryset=approved_answers(), to_attr="approved_answers")
         )
 
     def get_public_queryset(self):
-        return self.get_queryset().filter(pk__in=Question.objects.public().values("pk"))
+        # The visibility filter on the row itself: an IN (all public ids) subquery would
+        # scan every public question on each request.
+        return self.get_queryset(Question.objects.public())
 
     def get_context_data(self, **kwargs):
         question = self.object
