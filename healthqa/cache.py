@@ -94,6 +94,23 @@ def _respond(request, stored, generation, key, state):
     return response
 
 
+# Stored pages never change under their key (a new generation gets new keys), so each worker
+# may keep recently served ones in memory and skip fetching the page from a shared cache.
+_local_pages = {}
+_LOCAL_PAGES_MAX = 256
+
+
+def _lookup(key):
+    stored = _local_pages.get(key)
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None:
+            if len(_local_pages) >= _LOCAL_PAGES_MAX:
+                _local_pages.clear()
+            _local_pages[key] = stored
+    return stored
+
+
 class PageCacheMiddleware:
     """Answer cache hits before sessions, authentication and the view are touched.
 
@@ -111,7 +128,7 @@ class PageCacheMiddleware:
             generation = cache.get(GENERATION_KEY)
             if generation is not None and not _expired(generation):
                 key = _key(generation, request)
-                stored = cache.get(key)
+                stored = _lookup(key)
                 if stored is not None:
                     return _respond(request, stored, generation, key, "hit")
         return self.get_response(request)

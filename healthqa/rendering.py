@@ -1,5 +1,6 @@
 """Markdown to safe HTML, and plain-text teasers. Every body field goes through here."""
 
+import functools
 import html
 import re
 
@@ -31,6 +32,7 @@ def sanitize_html(html):
     )
 
 
+@functools.lru_cache(maxsize=2048)
 def render_markdown(source):
     """Render reader-facing Markdown to sanitized HTML (safe to mark safe)."""
     if not source:
@@ -42,6 +44,7 @@ def render_markdown(source):
 _whitespace = re.compile(r"[ \t\n\r\f\v]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(source):
     """Markdown or HTML to one line of plain text (for teasers and meta descriptions)."""
     text = html.unescape(strip_tags(render_markdown(source))) if source else ""
