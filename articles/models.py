@@ -121,14 +121,6 @@ class Article(PublishingMixin, KeepsOldSlugs, Timestamped):
     def teaser(self):
         return teaser(plain_text(self.excerpt) or plain_text(self.body))
 
-    @property
-    def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
-
 
 class Source(models.Model):
     """A citation for an article."""

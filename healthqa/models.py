@@ -69,6 +69,15 @@ class PublishingMixin:
 
     publish_permission = None
 
+    @property
+    def is_scheduled(self):
+        """Published, with a publication time still to come."""
+        return (
+            self.status == "published"
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
     def _require(self, user, perm):
         if not (user and user.is_active and user.has_perm(perm)):
             raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
@@ -280,14 +289,6 @@ class Question(PublishingMixin, KeepsOldSlugs, Timestamped):
     @property
     def is_public(self):
         return Question.objects.public().filter(pk=self.pk).exists()
-
-    @property
-    def is_scheduled(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
 
     @property
     def details_html(self):

@@ -95,3 +95,28 @@ def pytest_runtest_logreport(report):
     if POSTGRES_REQUIRED and report.skipped and "PostgreSQL" in str(report.longrepr):
         report.outcome = "failed"
         report.longrepr = f"skipped on the PostgreSQL run: {report.longrepr}"
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, shared by the browser tests."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
+    # here are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

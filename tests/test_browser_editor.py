@@ -1,7 +1,6 @@
 """An editor's day in a real browser: create a question with a curated article, schedule it,
 preview it, publish it. Debian's Chromium driven by Playwright, against a live server."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -18,21 +17,10 @@ from tests.factories import (
     UserFactory,
     role_group,
 )
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401
+from tests.test_browser import pytestmark  # noqa: F401
 
 TITLE = "Can I keep running with a sore knee?"
 ARTICLE = "Knee-Friendly Warm-Ups Before a Run"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,32 +2,17 @@
 asks, an editor triages, publishes and assigns, the expert answers, a moderator sends it back,
 the expert revises, the moderator approves, and a reader finally sees the answer."""
 
-import os
-from importlib import import_module
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from playwright.sync_api import expect
 
 from healthqa.models import Answer, Assignment, Question
 from tests.factories import PASSWORD, ExpertFactory, TopicFactory, UserFactory
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark  # noqa: F401
+from tests.test_browser import pytestmark  # noqa: F401
 
 TITLE = "Why does my shoulder click when I lift my arm?"
 FIRST_DRAFT = "A click without pain is usually harmless."
 REVISED = "A click without pain is usually harmless. See a physiotherapist if it starts to hurt."
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -37,26 +22,9 @@ def plain_cookies(settings):
     settings.SESSION_COOKIE_NAME = "sessionid"
 
 
-def ensure_roles():
-    """The role groups of the data migrations. Transactional tests run after the others and
-    each one empties the database (the permissions come back, the groups do not)."""
-    grants = {}
-    for migration in ("0002_roles", "0004_roles_previews"):
-        module = import_module(f"healthqa.migrations.{migration}")
-        for name, wanted in getattr(module, "ROLES", getattr(module, "GRANTS", {})).items():
-            grants.setdefault(name, []).extend(wanted)
-    for name, wanted in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-
-
 @pytest.fixture
 def staff(transactional_db, plain_cookies):
     """An editor, a moderator and an expert (linked to a profile), as load_demo makes them."""
-    ensure_roles()
     topic = TopicFactory(name="Shoulder Pain")
     editor = UserFactory(username="editor", is_staff=True, groups=["Editors"])
     moderator = UserFactory(username="moderator", is_staff=True, groups=["Moderators"])
