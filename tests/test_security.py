@@ -51,11 +51,31 @@ def test_deploy_check_passes_with_production_settings():
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    env = production_env()
+    env = production_env(DJANGO_DEBUG="0")
     del env["DJANGO_SECRET_KEY"]
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr and "must be set" in result.stderr
+
+
+def test_the_web_server_refuses_to_start_unconfigured():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-c", "import healthqa.wsgi"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_manage_py_in_an_unconfigured_checkout_runs_in_debug_mode():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"], env["DJANGO_ALLOWED_HOSTS"]
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                        env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("True")
 
 
 def test_production_settings_are_https_only_with_host_cookies():
