@@ -4,8 +4,8 @@ from articles.models import Article, Source
 from healthqa.admin import (
     HTTPS_URLS,
     HistoryAdmin,
+    PublishingActions,
     SharesPreviews,
-    apply_transition,
     publication_label,
     thumbnail,
 )
@@ -20,7 +20,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SharesPreviews, HistoryAdmin):
+class ArticleAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
     list_display = (
         "picture",
         "title",
@@ -76,11 +76,3 @@ class ArticleAdmin(SharesPreviews, HistoryAdmin):
     @admin.display(description="publication", ordering="published_at")
     def publication(self, article):
         return publication_label(article)
-
-    @admin.action(description="Publish selected articles", permissions=["change"])
-    def publish(self, request, queryset):
-        apply_transition(self, request, queryset, "publish", "Published")
-
-    @admin.action(description="Archive selected articles", permissions=["change"])
-    def archive(self, request, queryset):
-        apply_transition(self, request, queryset, "archive", "Archived")

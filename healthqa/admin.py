@@ -186,6 +186,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PublishingActions:
+    """Bulk publish and archive through the models' own publish() / archive()."""
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        apply_transition(self, request, queryset, "publish", "Published")
+
+    @admin.action(description="Archive selected %(verbose_name_plural)s", permissions=["change"])
+    def archive(self, request, queryset):
+        apply_transition(self, request, queryset, "archive", "Archived")
+
+
 class ReadOnlyInline:
     """An inline that lists related rows without letting anyone add, edit or delete them."""
 
@@ -566,7 +578,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SharesPreviews, HistoryAdmin):
+class QuestionAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
     list_display = (
         "title",
         "topic",
@@ -666,14 +678,6 @@ class QuestionAdmin(SharesPreviews, HistoryAdmin):
     def events(self, question):
         return moderation_history(question)
 
-    @admin.action(description="Publish selected questions", permissions=["change"])
-    def publish(self, request, queryset):
-        apply_transition(self, request, queryset, "publish", "Published")
-
-    @admin.action(description="Archive selected questions", permissions=["change"])
-    def archive(self, request, queryset):
-        apply_transition(self, request, queryset, "archive", "Archived")
-
     @admin.action(
         description="Accept selected reader submissions as drafts", permissions=["triage"]
     )
@@ -714,6 +718,19 @@ class ReviewNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         help_text="The expert receives this note with the decision.",
     )
+
+
+class FlagInline(ReadOnlyInline, admin.TabularInline):
+    """The reader reports on an answer, on its change page."""
+
+    model = Flag
+    fk_name = "answer"
+    fields = ("created_at", "reason", "details", "status", "handled_by", "resolution_note")
+    readonly_fields = fields
+    verbose_name_plural = "reader reports"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("handled_by")
 
 
 class AnswerRevisionInline(ReadOnlyInline, admin.TabularInline):
@@ -757,7 +774,7 @@ class AnswerAdmin(HistoryAdmin):
     autocomplete_fields = ("question", "expert")
     list_select_related = ("question", "expert", "reviewed_by")
     date_hierarchy = "submitted_at"
-    inlines = (AnswerRevisionInline, moderation.FlagInline)
+    inlines = (AnswerRevisionInline, FlagInline)
     actions = ("submit_for_review", "approve", "request_changes", "reject")
 
     def get_queryset(self, request):

@@ -276,30 +276,6 @@ def flag_decide_view(site):
     return view
 
 
-class FlagInline(admin.TabularInline):
-    """The reader reports on an answer, on its change page (read-only)."""
-
-    model = Flag
-    fk_name = "answer"
-    fields = ("created_at", "reason", "details", "status", "handled_by", "resolution_note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "reader reports"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("handled_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 # --- Triage of reader submissions --------------------------------------------------------------
 
 
