@@ -8,5 +8,7 @@ class HealthQAConfig(AppConfig):
 
     def ready(self):
         from healthqa.cache import connect_invalidation
+        from healthqa.images import connect_upload_reencoding
 
         connect_invalidation()
+        connect_upload_reencoding()
