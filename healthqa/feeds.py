@@ -1,5 +1,7 @@
 """RSS feeds of the latest public questions and articles, fed by the public() querysets."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.urls import reverse_lazy
@@ -9,12 +11,19 @@ from healthqa.models import Answer, Question, SiteSettings
 
 FEED_SIZE = 30
 
+# Characters XML 1.0 cannot carry at all; a title holding one would make the whole feed fail.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text):
+    return XML_INVALID.sub("", text) if text else text
+
 
 class LatestQuestionsFeed(Feed):
     link = reverse_lazy("healthqa:question_list")
 
     def title(self):
-        return f"{SiteSettings.load().site_name}: latest answered questions"
+        return xml_safe(f"{SiteSettings.load().site_name}: latest answered questions")
 
     def description(self):
         return "Health questions answered by vetted experts and reviewed by our moderators."
@@ -29,15 +38,15 @@ class LatestQuestionsFeed(Feed):
         )
 
     def item_title(self, question):
-        return question.title
+        return xml_safe(question.title)
 
     def item_description(self, question):
         answers = question.approved_answers
-        return answers[0].summary if answers else ""
+        return xml_safe(answers[0].summary) if answers else ""
 
     def item_author_name(self, question):
         answers = question.approved_answers
-        return answers[0].expert.name if answers else None
+        return xml_safe(answers[0].expert.name) if answers else None
 
     def item_pubdate(self, question):
         return question.published_at
@@ -46,14 +55,14 @@ class LatestQuestionsFeed(Feed):
         return question.updated_at
 
     def item_categories(self, question):
-        return [question.topic.name] if question.topic else []
+        return [xml_safe(question.topic.name)] if question.topic else []
 
 
 class LatestArticlesFeed(Feed):
     link = reverse_lazy("articles:list")
 
     def title(self):
-        return f"{SiteSettings.load().site_name}: latest articles"
+        return xml_safe(f"{SiteSettings.load().site_name}: latest articles")
 
     def description(self):
         return "Articles to continue learning about the topics our experts answer questions on."
@@ -66,13 +75,13 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_title(self, article):
-        return article.title
+        return xml_safe(article.title)
 
     def item_description(self, article):
-        return article.teaser
+        return xml_safe(article.teaser)
 
     def item_author_name(self, article):
-        return article.author.name if article.author else None
+        return xml_safe(article.author.name) if article.author else None
 
     def item_pubdate(self, article):
         return article.published_at
@@ -81,4 +90,4 @@ class LatestArticlesFeed(Feed):
         return article.updated_at
 
     def item_categories(self, article):
-        return [article.topic.name] if article.topic else []
+        return [xml_safe(article.topic.name)] if article.topic else []

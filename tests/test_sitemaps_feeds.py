@@ -95,3 +95,16 @@ def test_question_feed_describes_an_item_with_its_first_answer(client):
     AnswerFactory(question=question, body="Later answer.", position=5)
     item = ET.fromstring(client.get("/feeds/questions/").content).find("channel/item")
     assert item.find("description").text == question.answers.order_by("position").first().summary
+
+
+def test_feeds_drop_characters_xml_cannot_carry_instead_of_failing(client):
+    make_public_question(title="Bell\x07 and\x1b escape\x0c in a title")
+    ArticleFactory(title="Article\x0b with a vertical tab")
+    for url, expected in [
+        ("/feeds/questions/", "Bell and escape in a title"),
+        ("/feeds/articles/", "Article with a vertical tab"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200
+        titles = [t.text for t in ET.fromstring(response.content).iter("title")]
+        assert expected in titles
