@@ -19,7 +19,12 @@ healthqa_patterns = [
         cached_page(views.QuestionDetailView.as_view()),
         name="question_detail",
     ),
-    path("tags/<slug:slug>/", cached_page(views.TagDetailView.as_view()), name="tag_detail"),
+    # taggit makes Unicode slugs ("ménières-disease"), which <slug:> would not match.
+    re_path(
+        r"^tags/(?P<slug>[-\w]+)/$",
+        cached_page(views.TagDetailView.as_view()),
+        name="tag_detail",
+    ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("answers/<int:pk>/helpful/", views.answer_helpful, name="answer_helpful"),

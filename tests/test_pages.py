@@ -322,6 +322,17 @@ def test_tag_page_lists_tagged_public_questions_and_articles(client):
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
+def test_a_tag_with_a_unicode_slug_has_a_page_linked_from_its_question(client):
+    question = make_public_question(tags=["Ménière’s disease"])
+    tag_url = reverse("healthqa:tag_detail", args=["ménières-disease"])
+    page = client.get(question.get_absolute_url())
+    assert page.status_code == 200
+    assert f'href="{tag_url}"' in page.content.decode()
+    response = client.get(tag_url)
+    assert response.status_code == 200
+    assert question.title in text_of(response)
+
+
 def test_search_finds_public_items_and_never_drafts(client):
     make_public_question(title="Why does my back hurt when I do push-ups?")
     hidden = QuestionFactory(draft=True, title="Push-ups draft question")
