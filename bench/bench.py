@@ -29,6 +29,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
+# What readers type: the generated vocabulary (body parts, activities, topics) and the demo
+# questions, short and long, common and rare, plus a few that match nothing.
+SEARCH_QUERIES = [
+    "back pain push-ups", "why does my back hurt when i do push-ups", "lower back pain",
+    "knee pain running", "is it safe to run with knee problems", "shoulder", "hip pain cycling",
+    "ankle swim", "sleep", "insomnia", "how many hours of sleep do adults need", "naps",
+    "snoring", "protein breakfast", "fibre", "hydration", "blood pressure", "heart rate exercise",
+    "cholesterol", "circulation stairs", "stress", "anxiety yoga", "mood", "focus at my desk",
+    "eczema", "sunburn", "acne", "dry skin", "bloating", "heartburn", "constipation", "gut health",
+    "should i see a doctor about neck pain", "spine", "stand all day", "carry my child",
+    "garden back", "play tennis elbow", "climb stairs knee", "lift weights safely",
+    "warm up before exercise", "physical therapist", "rest days", "posture", "numbness weakness",
+    "pushups", "push-ups", "what helps hip trouble after i swim", "vitamin d", "xylophone quartz",
+]  # fmt: skip
+
 
 def log(message):
     print(f"[bench] {message}", flush=True)
@@ -138,8 +153,9 @@ def run_wrk(url, *, seconds, connections, threads, paths_file=None):
 
 
 def build_data(args, env):
-    if args.reuse and Path(args.db_file).exists():
-        log(f"reusing {args.db_file}")
+    sqlite = args.database_url.startswith("sqlite")
+    if args.reuse and (not sqlite or Path(args.db_file).exists()):
+        log(f"reusing {args.db_file if sqlite else 'the database at --database-url'}")
         return
     if args.database_url.startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
@@ -165,17 +181,54 @@ def flush_cache(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
 
 
-def question_paths(args, count=20_000):
-    if not args.database_url.startswith("sqlite"):
-        return ["/questions/why-does-my-back-hurt-when-i-do-push-ups/"]
-    with sqlite3.connect(args.db_file) as db:
-        rows = db.execute(
-            "SELECT slug FROM healthqa_question WHERE status = 'published' AND slug LIKE 'gen%' "
-            "ORDER BY id LIMIT ?", (count * 5,)
-        ).fetchall()  # fmt: skip
-    slugs = [row[0] for row in rows]
+def question_paths(args, env, count=20_000):
+    query = (
+        "SELECT slug FROM healthqa_question WHERE status = 'published' AND slug LIKE 'gen%' "
+        f"ORDER BY id LIMIT {count * 5}"
+    )
+    if args.database_url.startswith("sqlite"):
+        with sqlite3.connect(args.db_file) as db:
+            slugs = [row[0] for row in db.execute(query).fetchall()]
+    else:
+        code = (
+            "from django.db import connection\n"
+            "with connection.cursor() as c:\n"
+            f"    c.execute({query.replace('%', '%%')!r})\n"
+            "    print('\\n'.join(row[0] for row in c.fetchall()))"
+        )
+        out = subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        slugs = out.split()
     random.Random(1).shuffle(slugs)
     return [f"/questions/{slug}/" for slug in slugs[:count]]
+
+
+def search_latency(site_url, rounds=3):
+    """Sequential search requests, one at a time: p50, p95 and max in ms over every request."""
+    from urllib.parse import urlencode
+
+    def fetch(query):
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{site_url}/search/?{urlencode({'q': query})}") as response:
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"search {query!r} answered {response.status}")
+        return (time.perf_counter() - started) * 1000
+
+    for query in SEARCH_QUERIES:  # warm up the workers
+        fetch(query)
+    timings = sorted(fetch(query) for _ in range(rounds) for query in SEARCH_QUERIES)
+
+    def percentile(p):
+        return timings[min(len(timings) - 1, int(round(p / 100 * (len(timings) - 1))))]
+
+    return {
+        "queries": len(SEARCH_QUERIES),
+        "requests": len(timings),
+        "p50": percentile(50),
+        "p95": percentile(95),
+        "max": timings[-1],
+    }
 
 
 def main():
@@ -195,8 +248,13 @@ def main():
         help="the shared cache of the workers (flushed by the benchmark)",
     )
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="only the sequential search latency (no wrk, no hello app)",
+    )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not args.search_only and not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     Path(args.db_file).parent.mkdir(parents=True, exist_ok=True)
     args.database_url = args.database_url or f"sqlite:///{args.db_file}"
@@ -208,6 +266,15 @@ def main():
 
     site_port, hello_port = free_port(), free_port()
     site = gunicorn("healthqa.wsgi", site_port, args.workers, env)
+    if args.search_only:
+        try:
+            wait_until_up(f"http://127.0.0.1:{site_port}/healthz")
+            latency = search_latency(f"http://127.0.0.1:{site_port}")
+        finally:
+            os.killpg(site.pid, signal.SIGTERM)
+            site.wait(timeout=30)
+        print(render_search(args, latency))
+        return
     hello = gunicorn("bench.hello.wsgi", hello_port, args.workers,
                      {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"})  # fmt: skip
     try:
@@ -215,7 +282,7 @@ def main():
         wait_until_up(site_url + "/healthz")
         wait_until_up(hello_url + "/")
         paths_file = work / "questions.txt"
-        paths_file.write_text("\n".join(question_paths(args)) + "\n")
+        paths_file.write_text("\n".join(question_paths(args, env)) + "\n")
         question = "/questions/why-does-my-back-hurt-when-i-do-push-ups/"
         scenarios = [
             ("question page, cold cache (20,000 different questions)", site_url, paths_file),
@@ -239,6 +306,8 @@ def main():
                              paths_file=paths)  # fmt: skip
             result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
             rows.append((name, result))
+        log("sequential search latency")
+        latency = search_latency(site_url)
         memory = peak_memory_mb(worker_pids(site.pid))
         hello_memory = peak_memory_mb(worker_pids(hello.pid))
     finally:
@@ -253,6 +322,7 @@ def main():
     ceiling_p50 = sum(c["p50"] for c in ceilings) / len(ceilings)
     ceiling_p99 = sum(c["p99"] for c in ceilings) / len(ceilings)
     report = render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory)
+    report += render_search(args, latency)
     print(report)
     Path(args.results).write_text(report)
     log(f"written to {args.results}")
@@ -293,6 +363,19 @@ def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memo
         "",
     ]
     return "\n".join(lines)
+
+
+def render_search(args, latency):
+    vendor = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    return "\n".join(
+        [
+            f"Search latency on {vendor}, one request at a time (no other load): "
+            f"{latency['queries']} fixed queries × 3 = {latency['requests']} requests "
+            f"(`SEARCH_QUERIES` in bench/bench.py): p50 {latency['p50']:.1f} ms, "
+            f"p95 {latency['p95']:.1f} ms, max {latency['max']:.1f} ms.",
+            "",
+        ]
+    )
 
 
 if __name__ == "__main__":

@@ -7,29 +7,77 @@ simply never looked up again. Items scheduled for later need no job either: the 
 remembers the earliest future `published_at`, and the first request after that moment starts a
 new generation.
 
-Only anonymous GET/HEAD requests without a session are cached, so staff previews, messages and
-per-reader state ("you found this helpful") are never stored or served from here. CSRF tokens
-are not stored: the cached HTML keeps a placeholder that each response fills with the reader's
-own token.
+Only anonymous GET/HEAD requests without a session (or pending messages) are cached, so staff
+previews, messages and per-reader state ("you found this helpful") are never stored or served
+from here. `PageCacheMiddleware` comes first in MIDDLEWARE: a hit is answered before any other
+middleware runs, with the complete header set (security headers, CSP, Vary, ETag, ...) that the
+rest of the stack gave the page when it was rendered, stored beside the body. CSRF tokens are not
+stored: the cached HTML keeps a placeholder that each response fills with the reader's own token.
 """
 
 import functools
 import hashlib
+import os
 import time
 import uuid
 import zlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CsrfViewMiddleware,
+    get_token,
+)
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "healthqa:content-generation"
 PAGE_TIMEOUT = 60 * 60 * 24
 CSRF_PLACEHOLDER = "__healthqa_csrf_placeholder__"
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+# Recomputed for each response (the body's length changes with the token) or set per response.
+_UNSTORED_HEADERS = {"content-length", "x-page-cache", "set-cookie"}
+
+
+class _ReusedClients(RedisCacheClient):
+    """One redis-py client per connection pool, instead of a new one for every cache call.
+
+    Django builds a `redis.Redis` object per get/set; with redis-py 5+ its constructor (response
+    callbacks, event dispatcher) costs about as much CPU as the round trip itself. Clients are
+    thread-safe and hold no connection of their own, so sharing them changes nothing else.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            if index not in self._pools:
+                self._pools[index] = self._pool_class.from_url(
+                    self._servers[index], **self._pool_options
+                )
+            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache backend with `_ReusedClients` (CACHES BACKEND in settings)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClients
 
 
 def _next_publication():
@@ -72,26 +120,47 @@ def current_generation():
 
 
 def _cacheable(request):
-    """Anonymous readers without a session: nothing on their page is theirs alone."""
-    return request.method in {"GET", "HEAD"} and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """Anonymous readers without a session or pending messages: nothing on the page is theirs.
+
+    Plain-HTTP requests that SecurityMiddleware would redirect to HTTPS are left to it.
+    """
+    cookies = request.COOKIES
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and "messages" not in cookies
+        and (not settings.SECURE_SSL_REDIRECT or request.is_secure())
+    )
+
+
+# Settings that shape the stored headers: a deploy that changes them (a new CSP, say) must not
+# replay the old headers from pages cached before it.
+_HEADER_SETTINGS = ("MIDDLEWARE", "SECURE_", "CSRF_", "SESSION_COOKIE_", "CONTENT_SECURITY_",
+                    "X_FRAME_OPTIONS", "PERMISSIONS_POLICY", "CROSS_ORIGIN_")  # fmt: skip
+_fingerprint = None
+
+
+def _settings_fingerprint():
+    global _fingerprint
+    if _fingerprint is None:
+        names = sorted(name for name in dir(settings) if name.startswith(_HEADER_SETTINGS))
+        values = repr([(name, getattr(settings, name)) for name in names])
+        _fingerprint = hashlib.sha256(values.encode()).hexdigest()[:16]
+    return _fingerprint
+
+
+@receiver(setting_changed)
+def _forget_fingerprint(**kwargs):
+    global _fingerprint
+    _fingerprint = None
 
 
 def _key(generation, request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"healthqa:page:{generation['id']}:{path}"
-
-
-def _respond(request, stored, generation, key, state):
-    response = HttpResponse(
-        stored["content"].replace(CSRF_PLACEHOLDER, get_token(request)),
-        content_type=stored["content_type"],
-    )
-    response["Last-Modified"] = http_date(stored["last_modified"])
-    # Per generation, not per body: the body differs by its CSRF token on every response.
-    response["ETag"] = f'W/"{generation["id"]}-{zlib.crc32(key.encode()):08x}"'
-    response["X-Page-Cache"] = state
-    patch_cache_control(response, no_cache=True)
-    return response
+    """Per scheme and host as well as path and query: pages carry absolute URLs (canonical,
+    Open Graph, JSON-LD), and HSTS is only sent over HTTPS."""
+    scheme = "https" if request.is_secure() else "http"
+    address = f"{_settings_fingerprint()} {scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"healthqa:page:{generation['id']}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 # Stored pages never change under their key (a new generation gets new keys), so each worker
@@ -111,11 +180,84 @@ def _lookup(key):
     return stored
 
 
-class PageCacheMiddleware:
-    """Answer cache hits before sessions, authentication and the view are touched.
+def _store(key, body, response):
+    stored = {
+        "body": body,
+        "headers": {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in _UNSTORED_HEADERS
+        },
+        "csrf": _PLACEHOLDER in body,
+        "etag": response["ETag"],
+        "last_modified": parse_http_date_safe(response["Last-Modified"]),
+    }
+    cache.set(key, stored, PAGE_TIMEOUT)
 
-    Sits after CsrfViewMiddleware (which reads the reader's CSRF cookie and sets it on the way
-    out) and before SessionMiddleware. Misses fall through to views wrapped in `cached_page`.
+
+# Only its cookie handling is used: read the reader's CSRF cookie, set or renew it on the way out.
+_csrf = CsrfViewMiddleware(lambda request: None)
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_BYTE_LIMIT = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # rejection sampling: no modulo bias
+
+
+def _random_csrf_string(length=CSRF_SECRET_LENGTH):
+    """Django's `_get_new_csrf_string()` from one urandom read instead of one per character."""
+    chars = []
+    while len(chars) < length:
+        chars += [
+            CSRF_ALLOWED_CHARS[byte % len(CSRF_ALLOWED_CHARS)]
+            for byte in os.urandom(2 * length)
+            if byte < _CSRF_BYTE_LIMIT
+        ]
+    return "".join(chars[:length])
+
+
+def _reader_token(request):
+    """`django.middleware.csrf.get_token()` for a cache hit, the same token format.
+
+    Served to every anonymous reader without a CSRF cookie (a new secret and a new mask), so
+    it matters: Django's version reads the system's random source 64 times per response.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if secret is None:
+        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_csrf_string()
+    size = len(CSRF_ALLOWED_CHARS)
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % size]
+        for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+def _respond(request, stored):
+    """A stored page as a response: its own headers, this reader's CSRF token and cookie."""
+    body = stored["body"]
+    if stored["csrf"]:
+        _csrf.process_request(request)
+        body = body.replace(_PLACEHOLDER, _reader_token(request).encode())
+    response = HttpResponse(body, headers=stored["headers"])
+    response.headers["Content-Length"] = str(len(body))
+    response.headers["X-Page-Cache"] = "hit"
+    if stored["csrf"]:
+        _csrf.process_response(request, response)
+    if request.method == "GET":  # as ConditionalGetMiddleware does
+        return get_conditional_response(
+            request,
+            etag=stored["etag"],
+            last_modified=stored["last_modified"],
+            response=response,
+        )
+    return response
+
+
+class PageCacheMiddleware:
+    """First in MIDDLEWARE. Answers hits at once; stores what `cached_page` rendered.
+
+    A miss runs the whole stack, so the page is stored on the way out with every header the
+    other middleware added; the next hit replays them and touches nothing else.
     """
 
     def __init__(self, get_response):
@@ -123,19 +265,63 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if _cacheable(request):
-            # No database here: without a live generation nothing can be cached yet, and the
-            # view (through `cached_page`) starts one.
-            generation = cache.get(GENERATION_KEY)
-            if generation is not None and not _expired(generation):
-                key = _key(generation, request)
-                stored = _lookup(key)
-                if stored is not None:
-                    return _respond(request, stored, generation, key, "hit")
-        return self.get_response(request)
+            response = self._hit(request)
+            if response is not None:
+                return response
+        response = self.get_response(request)
+        pending = getattr(response, "page_cache_pending", None)
+        # The reader's own CSRF cookie is not stored (headers only); any other cookie, such as
+        # messages being cleared, means the page was theirs alone.
+        if (
+            pending is not None
+            and response.status_code == 200
+            and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
+        ):
+            _store(*pending, response)
+        return response
+
+    @staticmethod
+    def _hit(request):
+        # No database here: without a live generation nothing can be cached yet, and the
+        # view (through `cached_page`) starts one.
+        generation = cache.get(GENERATION_KEY)
+        if generation is None or _expired(generation):
+            return None
+        try:
+            key = _key(generation, request)
+        except DisallowedHost:
+            return None  # CommonMiddleware answers 400, with the usual headers
+        stored = _lookup(key)
+        return None if stored is None else _respond(request, stored)
+
+
+# Parts shared by many pages (a topic's newest questions, the house ad), computed once per
+# content generation by each worker while it renders pages for the cache.
+_shared_parts = {"generation": None, "parts": {}}
+_SHARED_PARTS_MAX = 1024
+
+
+def shared_part(request, name, compute):
+    """`compute()`, reused by this worker until the content generation changes.
+
+    Only for pages rendered for the page cache, which know their generation; any other render
+    (staff, a reader with a session) computes afresh.
+    """
+    generation = getattr(request, "page_generation", None)
+    if generation is None:
+        return compute()
+    if _shared_parts["generation"] != generation["id"] or (
+        len(_shared_parts["parts"]) >= _SHARED_PARTS_MAX
+    ):
+        _shared_parts.update(generation=generation["id"], parts={})
+    parts = _shared_parts["parts"]
+    if name not in parts:
+        parts[name] = compute()
+    return parts[name]
 
 
 def cached_page(view):
-    """Render an anonymous reader's page once per content generation and store it."""
+    """Render an anonymous reader's page once per content generation; the middleware stores it."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -144,22 +330,22 @@ def cached_page(view):
         generation = current_generation()
         key = _key(generation, request)
         request.renders_for_page_cache = True  # read by the site context processor
+        request.page_generation = generation  # read by shared_part()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
+        body = response.content
+        if _PLACEHOLDER in body:
+            response.content = body.replace(_PLACEHOLDER, get_token(request).encode())
         if response.status_code != 200 or response.cookies or getattr(request, "is_preview", False):
-            if CSRF_PLACEHOLDER.encode() in response.content:
-                response.content = response.content.replace(
-                    CSRF_PLACEHOLDER.encode(), get_token(request).encode()
-                )
             return response
-        stored = {
-            "content": response.content.decode(response.charset),
-            "content_type": response["Content-Type"],
-            "last_modified": generation["at"],
-        }
-        cache.set(key, stored, PAGE_TIMEOUT)
-        return _respond(request, stored, generation, key, "miss")
+        response["Last-Modified"] = http_date(generation["at"])
+        # Per generation, not per body: the body differs by its CSRF token on every response.
+        response["ETag"] = f'W/"{generation["id"]}-{zlib.crc32(key.encode()):08x}"'
+        response["X-Page-Cache"] = "miss"
+        patch_cache_control(response, no_cache=True)
+        response.page_cache_pending = (key, body)
+        return response
 
     return wrapped
 

@@ -83,16 +83,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page cache hit for an anonymous reader is answered here, with the headers the
+    # middleware below gave the page when it was rendered (see healthqa/cache.py).
+    "healthqa.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
-    "healthqa.middleware.PermissionsPolicyMiddleware",
+    "healthqa.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Cache hits for anonymous readers return here, before sessions and authentication.
-    "healthqa.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,7 +143,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, reusing one client per connection pool.
+            "BACKEND": "healthqa.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "healthqa",
         }
@@ -224,6 +226,8 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
 )
+# Pages and uploads are for this origin only; nothing here is meant to be embedded elsewhere.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -239,9 +243,11 @@ if not DEBUG:
         CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Content-Security-Policy (django-csp): no inline script anywhere; scripts and styles from here.
+# default-src 'none' so that any kind of resource not listed below (frames, workers, media,
+# manifests, ...) is refused rather than allowed from this origin; a new kind must be added here.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
+        "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],

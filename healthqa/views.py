@@ -12,6 +12,7 @@ from taggit.models import Tag
 from articles.models import Article
 from experts.models import Expert
 from healthqa import search
+from healthqa.cache import shared_part
 from healthqa.forms import AskForm, FlagForm, SearchForm
 from healthqa.models import AdPlacement, Answer, Question, SearchDocument, Topic
 from healthqa.preview import PreviewableDetailView
@@ -19,6 +20,7 @@ from healthqa.ratelimit import rate_limited
 from healthqa.triage import urgent_signs
 
 PAGE_SIZE = 20
+RELATED_QUESTIONS = 5
 
 
 def approved_answers():
@@ -114,19 +116,31 @@ class QuestionDetailView(PreviewableDetailView):
         for answer in question.approved_answers:
             answer.my_vote = votes.get(str(answer.pk))
         topic = question.topic
+        # The same on every question page (of the topic): one query per content generation.
+        ad = shared_part(
+            self.request,
+            "ad:question-page",
+            lambda: AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
+        )
+        newest = (
+            shared_part(
+                self.request,
+                f"newest-questions:{topic.pk}",
+                lambda: list(
+                    Question.objects.public()
+                    .filter(topic=topic)
+                    .order_by("-published_at", "-pk")[: RELATED_QUESTIONS + 1]
+                ),
+            )
+            if topic
+            else []
+        )
         return super().get_context_data(
             answers=question.approved_answers,
             continue_learning=question.continue_learning(),
-            ad=AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
+            ad=ad,
             breadcrumbs=[(topic.name, topic.get_absolute_url())] if topic else [],
-            related_questions=(
-                Question.objects.public()
-                .filter(topic=topic)
-                .exclude(pk=question.pk)
-                .order_by("-published_at", "-pk")[:5]
-                if topic
-                else []
-            ),
+            related_questions=[q for q in newest if q.pk != question.pk][:RELATED_QUESTIONS],
             **kwargs,
         )
 
@@ -162,12 +176,15 @@ class SearchView(ListView):
         return search.search(data["q"], topic=data["topic"], kind=data["type"] or None)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             form=self.form,
             topics=Topic.objects.order_by("name"),
             kinds=SearchDocument.Kind.choices,
             **kwargs,
         )
+        # Known once the paginator has counted: more matches than search.COUNT_CAP.
+        context["results_capped"] = getattr(self.object_list, "count_capped", False)
+        return context
 
 
 @require_GET

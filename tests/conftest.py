@@ -11,10 +11,14 @@ FROZEN_NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
-    """Each test starts with an empty cache (site settings and pages are cached)."""
+    """Each test starts with an empty cache (site settings and pages are cached), shared and
+    per worker."""
     from django.core.cache import cache
 
+    from healthqa.templatetags import picture_tags
+
     cache.clear()
+    picture_tags._renditions_memo.clear()
     yield
     cache.clear()
 

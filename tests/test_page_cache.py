@@ -192,3 +192,144 @@ def test_conditional_get_answers_304(client, question):
     assert again.status_code == 304
     etag = Client().get(question.get_absolute_url())["ETag"]
     assert Client().get(question.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+# --- cache hits answered first in the middleware stack ----------------------------------------
+
+UNSHARED_HEADERS = {"X-Page-Cache"}
+STORED_HEADERS = [
+    "Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy",
+    "X-Frame-Options", "Vary", "ETag", "Last-Modified", "Cache-Control",
+]  # fmt: skip
+
+
+def headers_of(response):
+    return {name: value for name, value in response.headers.items() if name not in UNSHARED_HEADERS}
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_a_cache_hit_carries_exactly_the_headers_of_the_miss(question, secure):
+    miss = Client().get(question.get_absolute_url(), secure=secure)
+    hit = Client().get(question.get_absolute_url(), secure=secure)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    assert headers_of(hit) == headers_of(miss)
+    for name in STORED_HEADERS:
+        assert hit[name], name
+    assert ("Strict-Transport-Security" in hit) is secure
+    assert set(hit.cookies) == set(miss.cookies)
+
+
+def test_pages_cached_before_a_header_setting_changed_are_not_replayed(settings, question):
+    get(Client(), question.get_absolute_url())
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    response, _ = get(Client(), question.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_a_page_cached_over_https_is_not_served_over_plain_http(question):
+    Client().get(question.get_absolute_url(), secure=True)
+    plain = Client().get(question.get_absolute_url())
+    assert plain["X-Page-Cache"] == "miss"
+    assert "Strict-Transport-Security" not in plain
+
+
+def test_plain_http_is_still_redirected_to_https_when_the_page_is_cached(settings, question):
+    settings.SECURE_SSL_REDIRECT = True
+    Client().get(question.get_absolute_url(), secure=True)
+    assert Client().get(question.get_absolute_url(), secure=True)["X-Page-Cache"] == "hit"
+    redirect = Client().get(question.get_absolute_url())
+    assert redirect.status_code == 301
+    assert redirect["Location"].startswith("https://")
+
+
+def test_each_host_gets_its_own_absolute_links(question):
+    first = Client().get(question.get_absolute_url(), HTTP_HOST="localhost")
+    second = Client().get(question.get_absolute_url(), HTTP_HOST="127.0.0.1")
+    assert second["X-Page-Cache"] == "miss"
+    assert "http://localhost/" in first.content.decode()
+    assert "http://localhost/" not in second.content.decode()
+
+
+def test_a_foreign_host_is_refused_even_when_the_page_is_cached(question):
+    get(Client(), question.get_absolute_url())
+    refused = Client(raise_request_exception=False).get(
+        question.get_absolute_url(), HTTP_HOST="evil.example.com"
+    )
+    assert refused.status_code == 400
+
+
+def test_a_reader_with_a_session_is_never_served_a_cached_page(settings, question):
+    get(Client(), question.get_absolute_url())
+    reader = Client()
+    reader.cookies[settings.SESSION_COOKIE_NAME] = "some-session-key"
+    response, html = get(reader, question.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    assert question.title in html
+
+
+def test_a_reader_with_a_pending_message_is_never_served_or_stored(question):
+    reader = Client()
+    reader.cookies["messages"] = "pending"
+    assert "X-Page-Cache" not in get(reader, question.get_absolute_url())[0]
+    assert get(Client(), question.get_absolute_url())[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_hit_gives_a_new_reader_a_csrf_cookie_matching_the_form_token(settings, question):
+    get(Client(), question.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    response, html = get(reader, question.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert settings.CSRF_COOKIE_NAME in response.cookies
+    assert "__healthqa_csrf_placeholder__" not in html
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_a_hit_keeps_a_returning_readers_csrf_secret(settings, question):
+    reader = Client()
+    get(reader, question.get_absolute_url())
+    secret = reader.cookies[settings.CSRF_COOKIE_NAME].value
+    response, _ = get(reader, question.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert reader.cookies[settings.CSRF_COOKIE_NAME].value == secret
+
+
+def test_head_requests_are_answered_from_the_cache(question):
+    get(Client(), question.get_absolute_url())
+    head = Client().head(question.get_absolute_url())
+    assert head.status_code == 200 and head["X-Page-Cache"] == "hit"
+
+
+def test_posts_are_never_answered_from_the_cache(question):
+    get(Client(), question.get_absolute_url())
+    response = Client().post(question.get_absolute_url())
+    assert response.status_code == 405
+    assert "X-Page-Cache" not in response
+
+
+def test_the_redis_backend_reuses_one_client_per_pool():
+    from healthqa.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/14", {})
+    assert backend._cache.get_client() is backend._cache.get_client()
+    assert backend._cache.get_client(write=True) is backend._cache.get_client()
+
+
+# --- parts shared by many pages, computed once per generation ----------------------------------
+
+
+def test_a_new_question_shows_in_the_related_list_of_cached_pages_at_once(client, question):
+    get(client, question.get_absolute_url())
+    newer = make_public_question(topic=question.topic, title="Is cycling good for my back?")
+    html = get(Client(), question.get_absolute_url())[1]
+    assert "Is cycling good for my back?" in html
+    assert question.title in get(Client(), newer.get_absolute_url())[1]
+
+
+def test_the_related_list_never_shows_the_page_itself(question):
+    others = [make_public_question(topic=question.topic, title=f"Other {n}") for n in range(6)]
+    for page in [question, *others]:
+        html = get(Client(), page.get_absolute_url())[1]
+        related = html.split('id="related-questions-title"', 1)[1].split("</aside>", 1)[0]
+        assert page.get_absolute_url() not in related
+        assert related.count("<li>") == 5

@@ -6,6 +6,7 @@ applied), stored beside the uploads and remembered in the Django cache
 """
 
 import logging
+import time
 
 from django import template
 from sorl.thumbnail import get_thumbnail
@@ -29,8 +30,32 @@ def _fallback_format(field_file):
     return "PNG" if field_file.name.lower().endswith((".png", ".gif")) else "JPEG"
 
 
+# Renditions of one upload never change (a new upload gets a new name), so each worker remembers
+# their URLs and sizes for a while instead of asking the thumbnail store (one cache round trip
+# per rendition, six per picture) on every page it renders. Bounded in time so that renditions
+# deleted by hand (see README) are made again within RENDITIONS_MEMO_SECONDS.
+RENDITIONS_MEMO_SECONDS = 300
+_RENDITIONS_MEMO_MAX = 1024
+_renditions_memo = {}
+
+
 def renditions(field_file, widths, *, square=False):
     """{"webp": [(url, w, h)…], "fallback": [(url, w, h)…]} for each width the original allows."""
+    storage = field_file.storage
+    where = (type(storage), getattr(storage, "location", ""))  # the same name elsewhere differs
+    key = (*where, field_file.name, _original_size(field_file), tuple(widths), square)
+    now = time.monotonic()
+    remembered = _renditions_memo.get(key)
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    result = _make_renditions(field_file, widths, square=square)
+    if len(_renditions_memo) >= _RENDITIONS_MEMO_MAX:
+        _renditions_memo.clear()
+    _renditions_memo[key] = (now + RENDITIONS_MEMO_SECONDS, result)
+    return result
+
+
+def _make_renditions(field_file, widths, *, square):
     original_width, _ = _original_size(field_file)
     wanted = sorted({int(w) for w in widths})
     if original_width:

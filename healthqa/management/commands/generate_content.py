@@ -16,6 +16,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article
 from experts.models import Expert
+from healthqa import search
 from healthqa.models import Answer, ContinueLearningPick, Question, Topic
 from healthqa.rendering import render_markdown
 
@@ -88,6 +89,7 @@ class Command(BaseCommand):
             n_answers = self.make_answers(rng, question_ids, experts, now)
             self.tag_items(rng, question_ids, article_ids, tags)
             self.make_picks(rng, question_ids, article_ids)
+        search.analyze()  # planner statistics for the new row counts
         self.stdout.write(
             f"Generated {questions} questions, {n_answers} answers, {n_articles} articles, "
             f"{len(experts)} experts, {len(topics)} topics in {time.monotonic() - started:.1f} s "

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         questions, articles = search.rebuild()
+        search.analyze()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Search index rebuilt on {connection.vendor} in "
