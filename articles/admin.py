@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from articles.models import Article, Source
 from healthqa.admin import (
-    HTTPS_URLS,
+    FIELD_OVERRIDES,
     HistoryAdmin,
     PublishingActions,
     SharesPreviews,
@@ -16,7 +16,7 @@ class SourceInline(admin.TabularInline):
     fields = ("position", "title", "publisher", "url", "published_on")
     ordering = ("position", "pk")
     extra = 0
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FIELD_OVERRIDES
 
 
 @admin.register(Article)

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from healthqa.models import (
     KeepsOldSlugs,
     PublishingMixin,
     Timestamped,
+    Versioned,
     unique_slug,
     with_rendered,
 )
@@ -30,7 +31,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Article(PublishingMixin, KeepsOldSlugs, Timestamped):
+class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -84,7 +85,7 @@ class Article(PublishingMixin, KeepsOldSlugs, Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = ArticleQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = HistoricalRecords(excluded_fields=["body_html", "version"])
     publish_permission = "articles.change_article"
 
     class Meta:
@@ -114,8 +115,9 @@ class Article(PublishingMixin, KeepsOldSlugs, Timestamped):
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-        search.index_article(self)
+        with transaction.atomic():  # the row and its index entry, or neither
+            super().save(*args, **kwargs)
+            search.index_article(self)
 
     @property
     def teaser(self):

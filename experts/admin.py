@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from experts.models import Expert
-from healthqa.admin import HTTPS_URLS, HistoryAdmin, thumbnail
+from healthqa.admin import FIELD_OVERRIDES, HistoryAdmin, thumbnail
 
 
 @admin.register(Expert)
@@ -34,7 +34,7 @@ class ExpertAdmin(HistoryAdmin):
     )
     actions = ("mark_verified",)
     history_restore_exclude = ("verified", "is_active")
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FIELD_OVERRIDES
 
     def get_queryset(self, request):
         # Counting groups rows, which drops Meta.ordering; autocomplete pages need an order.

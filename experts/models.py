@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -7,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from healthqa import search
 from healthqa.images import validate_image
-from healthqa.models import Timestamped, unique_slug
+from healthqa.models import Timestamped, Versioned, unique_slug
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -25,7 +26,7 @@ class ExpertQuerySet(models.QuerySet):
         )
 
 
-class Expert(Timestamped):
+class Expert(Versioned, Timestamped):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANIZATION = "organization", "Organization"
@@ -72,7 +73,7 @@ class Expert(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = ExpertQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -104,20 +105,29 @@ class Expert(Timestamped):
         return "".join(w[0] for w in words[:3]).upper() or "?"
 
     def mark_verified(self, *, by):
-        self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
-        self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+        from healthqa.models import ModerationEvent
+
+        if not (by and by.is_active and by.has_perm("experts.change_expert")):
+            raise PermissionDenied("You do not have permission to verify experts.")
+        with transaction.atomic():
+            self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
+            self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+            ModerationEvent.record(
+                self, actor=by, action="verify", from_state="unverified", to_state="verified"
+            )
 
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Expert, self.name, instance=self)
         if self.verified and self.verified_at is None:
             self.verified_at = timezone.now()
-        was_active = (
-            None
-            if self._state.adding
-            else Expert.objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
-        )
-        super().save(*args, **kwargs)
-        if was_active is not None and was_active != self.is_active:
-            # An inactive expert's answers are hidden: so is their text in the search index.
-            search.index_expert_answers(self)
+        with transaction.atomic():  # the row and the index entries it hides, or neither
+            was_active = (
+                None
+                if self._state.adding
+                else Expert.objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
+            )
+            super().save(*args, **kwargs)
+            if was_active is not None and was_active != self.is_active:
+                # An inactive expert's answers are hidden: so is their text in the search index.
+                search.index_expert_answers(self)

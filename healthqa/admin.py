@@ -5,18 +5,22 @@ Status fields are read-only everywhere: states change only through the model met
 ModerationEvent. Bulk actions loop over the selection and call them one object at a time.
 """
 
+import hashlib
 import re
 from datetime import date, datetime
 from difflib import SequenceMatcher
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -30,9 +34,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
 from experts.models import Expert
 from healthqa import moderation, notifications
+from healthqa.images import ImageUploadField
 from healthqa.models import (
     AdPlacement,
     Answer,
@@ -47,6 +54,8 @@ from healthqa.models import (
     SiteSettings,
     SlugRedirect,
     Topic,
+    Versioned,
+    user_label,
 )
 
 admin.site.site_header = "HealthQA administration"
@@ -54,7 +63,12 @@ admin.site.site_title = "HealthQA administration"
 admin.site.index_title = "Editorial work"
 
 # Links typed without a scheme are taken as https (Django 6's default; no deprecation warning).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+# Images are checked by our limits before Django's own Pillow check, so a decompression bomb
+# gets the message that names the limit.
+FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.ImageField: {"form_class": ImageUploadField},
+}
 
 
 # --- Helpers shared by the admins of all three apps ------------------------------------------
@@ -122,17 +136,25 @@ def refusal(exc):
 def apply_transition(modeladmin, request, queryset, method, done, **kwargs):
     """Call `obj.<method>(by=request.user, **kwargs)` on each selected object.
 
-    Each call is its own transaction, so one refusal leaves the others done; every refusal
-    is reported as an error message naming the object.
+    The selected rows are locked (in primary-key order, so two bulk actions cannot deadlock)
+    until the whole action is done: a second moderator's identical action waits, then finds
+    the new state and is refused instead of applied twice. Each call is its own savepoint, so
+    one refusal leaves the others done; every refusal is reported as an error message naming
+    the object.
     """
     changed = 0
-    for obj in queryset:
-        try:
-            getattr(obj, method)(by=request.user, **kwargs)
-        except (ValidationError, PermissionDenied) as exc:
-            modeladmin.message_user(request, f"“{obj}”: {refusal(exc)}", messages.ERROR)
-        else:
-            changed += 1
+    # The admin's queryset may count or group rows, which FOR UPDATE refuses: lock by id.
+    selected = queryset.order_by().values_list("pk", flat=True)
+    model = queryset.model
+    with transaction.atomic(using=queryset.db):
+        rows = model._default_manager.using(queryset.db).select_for_update()
+        for obj in rows.filter(pk__in=list(selected)).order_by("pk"):
+            try:
+                getattr(obj, method)(by=request.user, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(request, f"“{obj}”: {refusal(exc)}", messages.ERROR)
+            else:
+                changed += 1
     if changed:
         noun = model_ngettext(modeladmin.opts, changed)
         modeladmin.message_user(request, f"{done} {changed} {noun}.", messages.SUCCESS)
@@ -214,6 +236,162 @@ class ReadOnlyInline:
         return False
 
 
+# --- No lost update: change forms remember the version they were loaded with --------------------
+
+LOADED_FIELDS = ("loaded_version", "loaded_state")
+LOADED_STATE_SALT = "healthqa.admin.loaded-state"
+
+
+def _mark(value):
+    return hashlib.blake2b(repr(value).encode(), digest_size=6).hexdigest()
+
+
+def state_marks(obj, related=()):
+    """A short hash of each editable field, many-to-many field and inline of `obj`, by label.
+
+    Kept in the change form, it tells an editor whose save was refused which parts of the
+    row changed since the form was loaded.
+    """
+    marks = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or not field.editable or field.name == "updated_at":
+            continue
+        marks[str(capfirst(field.verbose_name))] = _mark(field.value_from_object(obj))
+    for field in obj._meta.many_to_many:
+        values = getattr(obj, field.name).order_by("pk").values_list("pk", flat=True)
+        marks[str(capfirst(field.verbose_name))] = _mark(list(values))
+    for label, model, fk_name in related:
+        rows = model._default_manager.filter(**{fk_name: obj.pk}).order_by("pk").values_list()
+        marks[str(capfirst(label))] = _mark(list(rows))
+    return marks
+
+
+def conflict_message(obj, *, loaded, current, loaded_state, related=()):
+    """Why a save was refused: who saved last and when, and which parts changed."""
+    user, changed_at = obj.last_change()
+    who = user_label(user)
+    try:
+        before = signing.loads(loaded_state or "", salt=LOADED_STATE_SALT)
+    except signing.BadSignature:
+        before = None
+    if isinstance(before, dict):
+        now = state_marks(obj, related)
+        fields = [label for label, mark in now.items() if before.get(label) != mark]
+        what = (
+            f"Changed since: {', '.join(fields)}."
+            if fields
+            else "Changed since: its state or review (no field you can edit here)."
+        )
+    else:
+        what = "Its history lists what changed."
+    saves = current - loaded
+    return (
+        f"This {obj._meta.verbose_name} was changed after you opened it: {who} saved it "
+        f"{'at ' + when(changed_at) if changed_at else 'meanwhile'} "
+        f"({saves} {'save' if saves == 1 else 'saves'} since your copy, version {loaded}; it is "
+        f"now at version {current}). {what} Nothing was saved: your changes are still in the "
+        "form below. Compare them with the current version (History, in a new tab), then "
+        "save again to replace it with yours."
+    )
+
+
+class VersionCheckForm(forms.ModelForm):
+    """A change form that refuses to overwrite a row changed since the form was loaded.
+
+    The check runs under a row lock in the admin's transaction, so of two editors who post
+    from the same version exactly one is saved; the other gets the form back, input intact,
+    with a message saying who changed what. The hidden version is then moved on, so saving
+    again (after reading the message) deliberately replaces the newer version.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    version_related = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A posted form shows what was posted; only a fresh one needs the marks computed.
+        if self.is_versioned and "loaded_version" in self.fields and not self.is_bound:
+            self.initial.setdefault("loaded_version", self.instance.version)
+            self.initial.setdefault("loaded_state", self.loaded_state_token())
+
+    @property
+    def is_versioned(self):
+        return isinstance(self.instance, Versioned) and self.instance.pk is not None
+
+    def loaded_state_token(self):
+        marks = state_marks(self.instance, self.version_related)
+        return signing.dumps(marks, salt=LOADED_STATE_SALT, compress=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.is_versioned or "loaded_version" not in self.fields:
+            return cleaned
+        raw = str(self.data.get(self.add_prefix("loaded_version"), "")).strip()
+        current = self.instance.locked_version()
+        if current is None:
+            return cleaned
+        if not raw.isdigit():
+            raise ValidationError(
+                "This form does not say which version it was loaded from, so saving it could "
+                "overwrite someone else's change. Reload the page and make your change again.",
+                code="no_version",
+            )
+        loaded = int(raw)
+        if loaded != current:
+            message = conflict_message(
+                self.instance,
+                loaded=loaded,
+                current=current,
+                loaded_state=self.data.get(self.add_prefix("loaded_state")),
+                related=self.version_related,
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = str(current)
+            self.data[self.add_prefix("loaded_state")] = self.loaded_state_token()
+            raise ValidationError(message, code="edit_conflict")
+        self.instance.expected_version = loaded
+        return cleaned
+
+
+def with_loaded_fields(fieldsets, obj):
+    """`fieldsets` with the hidden version fields last (on change pages of versioned rows).
+
+    An admin that builds its own fieldsets without calling super() returns them through this.
+    """
+    fieldsets = [
+        (name, {**options, "fields": [f for f in options["fields"] if f not in LOADED_FIELDS]})
+        for name, options in fieldsets
+    ]
+    if obj is None or not isinstance(obj, Versioned):
+        return fieldsets
+    return [*fieldsets, (None, {"fields": list(LOADED_FIELDS), "classes": ("hidden",)})]
+
+
+class VersionedAdmin:
+    """Change forms carry the version they were loaded with; a stale save is refused."""
+
+    form = VersionCheckForm
+
+    def get_fieldsets(self, request, obj=None):
+        return with_loaded_fields(super().get_fieldsets(request, obj), obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None or not issubclass(form, VersionCheckForm):
+            return form
+        return type(form.__name__, (form,), {"version_related": self.version_related()})
+
+    def version_related(self):
+        """(label, model, lookup) of the inline rows saved with the form (the version covers
+        them: they are saved in the same transaction, after the checked parent)."""
+        related = []
+        for inline in self.inlines:
+            fk = forms.models._get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            related.append((inline.model._meta.verbose_name_plural, inline.model, fk.attname))
+        return tuple(related)
+
+
 # --- Revision history and restore -------------------------------------------------------------
 
 WORDS = re.compile(r"\s+|\S+")
@@ -275,7 +453,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return changes
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(VersionedAdmin, SimpleHistoryAdmin):
     """Who changed what and when, field by field, and restoring an earlier version.
 
     The history pages fetch the object through `get_queryset()` like the change page, so row
@@ -316,6 +494,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             values[name] = getattr(version, field.attname)
         return values
 
+    @transaction.atomic
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request.current_app = self.admin_site.name
         current = self.get_object(request, unquote(object_id))
@@ -561,7 +740,8 @@ class ContinueLearningPickInline(admin.TabularInline):
 class AssignmentInline(admin.TabularInline):
     model = Assignment
     fields = ("expert", "due_at", "status", "note", "assigned_by")
-    readonly_fields = ("assigned_by",)
+    # The status moves only through submitting an answer or `Assignment.decline`.
+    readonly_fields = ("status", "assigned_by")
     extra = 0
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -692,7 +872,7 @@ class QuestionAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
 # --- Answers -----------------------------------------------------------------------------------
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(VersionCheckForm):
     """Starts from the pending revision, if any, so that a second edit builds on the first."""
 
     class Meta:
@@ -800,7 +980,7 @@ class AnswerAdmin(HistoryAdmin):
             history.remove("is_demo")
             if obj is None:
                 main.remove("expert")
-        return [
+        fieldsets = [
             (None, {"fields": main}),
             (
                 "Review",
@@ -820,6 +1000,7 @@ class AnswerAdmin(HistoryAdmin):
             ("Readers", {"fields": ["helpful_yes", "helpful_no"]}),
             ("History", {"fields": history}),
         ]
+        return with_loaded_fields(fieldsets, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -1039,7 +1220,7 @@ class ModerationEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = (
         "question",
         "expert",
@@ -1060,7 +1241,12 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_select_related = ("question", "expert", "assigned_by")
     date_hierarchy = "due_at"
     fields = ("question", "expert", "due_at", "status", "note", "assigned_by", "created_at")
-    readonly_fields = ("assigned_by", "created_at")
+    readonly_fields = ("status", "assigned_by", "created_at")
+    actions = ("decline",)
+
+    @admin.action(description="Decline selected open assignments", permissions=["change"])
+    def decline(self, request, queryset):
+        apply_transition(self, request, queryset, "decline", "Declined")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -1095,7 +1281,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = ("reason", "target_display", "status", "created_at", "handled_by", "handled_at")
     list_filter = ("status", "reason", "created_at", "handled_at")
     search_fields = (
@@ -1144,7 +1330,7 @@ class FlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(VersionedAdmin, admin.ModelAdmin):
     """One row: the list opens it directly; it can be neither added twice nor deleted."""
 
     fields = ("site_name", "tagline", "disclaimer")
@@ -1164,7 +1350,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdPlacement)
-class AdPlacementAdmin(admin.ModelAdmin):
+class AdPlacementAdmin(VersionedAdmin, admin.ModelAdmin):
     list_display = (
         "preview",
         "name",
@@ -1191,7 +1377,7 @@ class AdPlacementAdmin(admin.ModelAdmin):
         "is_active",
     )
     readonly_fields = ("preview",)
-    formfield_overrides = HTTPS_URLS
+    formfield_overrides = FIELD_OVERRIDES
 
     def get_queryset(self, request):
         running = AdPlacement.objects.active().filter(pk=OuterRef("pk"))
@@ -1244,7 +1430,7 @@ class PreviewLinkStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(PreviewLink)
-class PreviewLinkAdmin(admin.ModelAdmin):
+class PreviewLinkAdmin(VersionedAdmin, admin.ModelAdmin):
     """Links are made from a question's or article's "Share a preview" page; here they are
     listed and revoked. Nobody deletes them: a revoked link stays on record."""
 
@@ -1352,6 +1538,48 @@ class PreviewLinkAdmin(admin.ModelAdmin):
 moderation.install(admin.site)
 
 
+# --- Third-party admins: tags and login records -----------------------------------------------
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """taggit's admin, with its merge page kept to those who may change tags.
+
+    taggit checks only `is_staff` there, and trusts the tag ids it kept in the session.
+    """
+
+    @admin.action(description="Merge selected tags", permissions=["change"])
+    def render_tag_form(self, request, queryset):
+        return super().render_tag_form(request, queryset)
+
+    def merge_tags_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        chosen = request.session.get("selected_tag_ids", "").split(",")
+        ids = Tag.objects.filter(pk__in=[i for i in chosen if i.isdigit()]).values_list(
+            "pk", flat=True
+        )
+        if not ids:
+            self.message_user(request, "Choose the tags to merge first.", messages.WARNING)
+            return redirect("admin:taggit_tag_changelist")
+        request.session["selected_tag_ids"] = ",".join(str(pk) for pk in ids)
+        return super().merge_tags_view(request)
+
+
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+    @admin.register(AccessAttempt)
+    class LoginAttemptAdmin(AccessAttemptAdmin):
+        @admin.action(description="Clean up expired attempts", permissions=["delete"])
+        def cleanup_expired_attempts(self, request, queryset):
+            # django-axes sets this on login requests only, and its action needs it.
+            request.axes_attempt_time = timezone.now()
+            return super().cleanup_expired_attempts(request, queryset)
+
+
 @admin.register(SearchDocument)
 class SearchDocumentAdmin(admin.ModelAdmin):
     """The search index, for looking only: it is written by saves and `rebuild_search_index`."""
@@ -1370,4 +1598,6 @@ class SearchDocumentAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Rows are derived, but deleting a question or article takes its row with it, and the
+        # admin's cascade check asks this admin: allowed to whoever may delete anything.
+        return request.user.is_active and request.user.is_superuser

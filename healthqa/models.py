@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +61,120 @@ class Timestamped(models.Model):
         abstract = True
 
 
+def user_label(user):
+    """How a conflict message names a user: full name and username, or "someone else"."""
+    if user is None:
+        return "someone else"
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class EditConflict(ValidationError):
+    """A change based on a version of a row that is no longer the latest: refused, not applied."""
+
+    def __init__(self, obj, *, expected, current, message=None):
+        self.obj, self.expected, self.current = obj, expected, current
+        if message is None:
+            message = (
+                f"This {obj._meta.verbose_name} was changed by someone else after you opened it "
+                f"(you had version {expected}; it is now at version {current}). Nothing was "
+                "saved: open it again and repeat your change."
+            )
+        super().__init__(message, code="edit_conflict")
+
+
+class Versioned(models.Model):
+    """Optimistic concurrency: `version` goes up by one with every saved change.
+
+    A save locks the row and bumps the version. When the caller says which version its change
+    is based on (`obj.expected_version = n`, as the admin forms and the moderation methods do),
+    a row that has moved on since is refused with EditConflict instead of being overwritten.
+    """
+
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with every saved change; forms use it to refuse lost updates.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        expected = self.__dict__.pop("expected_version", None)
+        if self.pk is None or kwargs.get("force_insert"):
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            current = self.locked_version(using=using)
+            if current is None:  # a new row with a chosen primary key
+                return super().save(*args, **kwargs)
+            if expected is not None and expected != current:
+                raise EditConflict(self, expected=expected, current=current)
+            before, self.version = self.version, current + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version = before
+                raise
+
+    def locked_version(self, using=None):
+        """The version in the database, the row locked until the transaction ends."""
+        rows = type(self)._base_manager.using(using or router.db_for_read(type(self)))
+        if transaction.get_connection(rows.db).in_atomic_block:
+            rows = rows.select_for_update()
+        return rows.filter(pk=self.pk).values_list("version", flat=True).first()
+
+    def check_version(self, current, expected=None):
+        """Refuse a change based on `expected` (default: this instance's version) when the
+        locked row `current` has moved on."""
+        expected = self.version if expected is None else expected
+        if current.version != expected:
+            raise EditConflict(current, expected=expected, current=current.version)
+
+    def last_change(self):
+        """(user or None, when) of the newest recorded change: revision history, admin log
+        or moderation record, whichever is newest."""
+        from django.contrib.admin.models import LogEntry
+
+        content_type = ContentType.objects.get_for_model(self)
+        found = []
+        if hasattr(type(self), "history"):
+            record = (
+                type(self)
+                .history.filter(**{self._meta.pk.attname: self.pk})
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+            if record is not None:
+                found.append((record.history_date, record.history_user))
+        entry = (
+            LogEntry.objects.filter(content_type=content_type, object_id=str(self.pk))
+            .select_related("user")
+            .order_by("-action_time", "-pk")
+            .first()
+        )
+        if entry is not None:
+            found.append((entry.action_time, entry.user))
+        event = (
+            ModerationEvent.objects.filter(content_type=content_type, object_id=self.pk)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if event is not None:
+            found.append((event.created_at, event.actor))
+        if not found:
+            return None, None
+        newest = max(when for when, _ in found)
+        # Several records of one change share (almost) its time; prefer one that names the user.
+        close = [user for when, user in found if (newest - when).total_seconds() < 2 and user]
+        return (close[0] if close else None), newest
+
+
 class PublishingMixin:
     """publish() / archive() for models with draft → published → archived states.
 
@@ -82,10 +196,11 @@ class PublishingMixin:
         if not (user and user.is_active and user.has_perm(perm)):
             raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
 
-    def _change_status(self, to_state, *, by, action, note=""):
+    def _change_status(self, to_state, *, by, action, note="", version=None):
         model = type(self)
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=self.pk)
+            self.check_version(locked, version)
             from_state = locked.status
             locked.status = to_state
             if to_state == "published" and locked.published_at is None:
@@ -101,20 +216,20 @@ class PublishingMixin:
             )
         self.refresh_from_db()
 
-    def publish(self, *, by, note=""):
+    def publish(self, *, by, note="", version=None):
         self._require(by, self.publish_permission)
         if self.status not in {"draft", "archived"}:
             raise ValidationError(
                 f"A {self.get_status_display().lower()} item cannot be published; it must be a "
                 "draft or archived."
             )
-        self._change_status("published", by=by, action="publish", note=note)
+        self._change_status("published", by=by, action="publish", note=note, version=version)
 
-    def archive(self, *, by, note=""):
+    def archive(self, *, by, note="", version=None):
         self._require(by, self.publish_permission)
         if self.status != "published":
             raise ValidationError("Only a published item can be archived.")
-        self._change_status("archived", by=by, action="archive", note=note)
+        self._change_status("archived", by=by, action="archive", note=note, version=version)
 
 
 class KeepsOldSlugs:
@@ -144,7 +259,7 @@ class TopicQuerySet(models.QuerySet):
         )
 
 
-class Topic(Timestamped):
+class Topic(Versioned, Timestamped):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True)
@@ -156,7 +271,7 @@ class Topic(Timestamped):
     )
 
     objects = TopicQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -196,7 +311,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
-class Question(PublishingMixin, KeepsOldSlugs, Timestamped):
+class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", "Submitted by a reader"
         DRAFT = "draft", "Draft"
@@ -249,7 +364,7 @@ class Question(PublishingMixin, KeepsOldSlugs, Timestamped):
     )
 
     objects = QuestionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["submitted_text"])
+    history = HistoricalRecords(excluded_fields=["submitted_text", "version"])
     publish_permission = "healthqa.publish_question"
 
     class Meta:
@@ -283,8 +398,9 @@ class Question(PublishingMixin, KeepsOldSlugs, Timestamped):
             self.slug = unique_slug(Question, self.title, instance=self)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-        search.index_question(self)
+        with transaction.atomic():  # the row and its index entry, or neither
+            super().save(*args, **kwargs)
+            search.index_question(self)
 
     @property
     def is_public(self):
@@ -441,7 +557,7 @@ class AnswerQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Answer(Timestamped):
+class Answer(Versioned, Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PENDING = "pending", "Pending review"
@@ -477,7 +593,7 @@ class Answer(Timestamped):
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = AnswerQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["body_html"])
+    history = HistoricalRecords(excluded_fields=["body_html", "version"])
 
     class Meta:
         ordering = ["position", "pk"]
@@ -500,9 +616,10 @@ class Answer(Timestamped):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-        # The question's index entry holds the text of its approved answers.
-        search.index_question(self.question)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # The question's index entry holds the text of its approved answers.
+            search.index_question(self.question)
 
     @property
     def summary(self):
@@ -587,8 +704,12 @@ class Answer(Timestamped):
             answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
         )
 
-    def submit(self, *, by):
-        """Send a draft (or an answer sent back for changes) to the moderators."""
+    def submit(self, *, by, version=None):
+        """Send a draft (or an answer sent back for changes) to the moderators.
+
+        Every state change takes `version`, the version the actor's decision is based on
+        (default: this instance's); a row that has changed since is refused with EditConflict.
+        """
         self._check_writer(by)
         with transaction.atomic():
             locked = self._locked()
@@ -597,6 +718,7 @@ class Answer(Timestamped):
                     f"Only a draft or an answer sent back for changes can be submitted; this "
                     f"one is {locked.get_status_display().lower()}."
                 )
+            self.check_version(locked, version)
             from_state = locked.status
             self._new_pending_revision(locked, locked.body, by)
             locked.status = self.Status.PENDING
@@ -619,7 +741,7 @@ class Answer(Timestamped):
             self._finish(locked, by=by, action="submit", from_state=from_state)
             notifications.review_waiting(answer=self)
 
-    def revise(self, *, body, by, note=""):
+    def revise(self, *, body, by, note="", version=None):
         """Change the text. An approved answer stays live; the edit waits as a revision.
 
         Every version a moderator sees is kept as an AnswerRevision; drafts are edited in place.
@@ -632,6 +754,7 @@ class Answer(Timestamped):
             from_state = locked.status
             if locked.status == self.Status.REJECTED:
                 raise ValidationError("A rejected answer cannot be edited.")
+            self.check_version(locked, version)
             if locked.status == self.Status.APPROVED:
                 self._new_pending_revision(locked, body, by)
                 locked.submitted_at = timezone.now()
@@ -646,7 +769,7 @@ class Answer(Timestamped):
             locked.save()
             self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
 
-    def approve(self, *, by, note=""):
+    def approve(self, *, by, note="", version=None):
         self._check_moderator(by)
         with transaction.atomic():
             locked = self._locked()
@@ -666,6 +789,7 @@ class Answer(Timestamped):
                     f"Nothing to approve: the answer is {locked.get_status_display().lower()} "
                     "and has no pending revision."
                 )
+            self.check_version(locked, version)
             now = timezone.now()
             revision.status = AnswerRevision.Status.APPROVED
             revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
@@ -677,7 +801,7 @@ class Answer(Timestamped):
             self._finish(locked, by=by, action=action, from_state=from_state, note=note)
             notifications.answer_decided(answer=self, action=action, note=note)
 
-    def _send_back(self, *, by, note, to_state, revision_state, action):
+    def _send_back(self, *, by, note, to_state, revision_state, action, version=None):
         self._check_moderator(by)
         if not (note or "").strip():
             raise ValidationError("Write a note for the expert explaining the decision.")
@@ -693,6 +817,7 @@ class Answer(Timestamped):
                     f"Only an answer pending review can be {action.replace('_', ' ')}ed; this one "
                     f"is {locked.get_status_display().lower()}."
                 )
+            self.check_version(locked, version)
             if revision is None:
                 revision = AnswerRevision(
                     answer=locked, body=locked.body, created_by=locked.expert.user
@@ -714,25 +839,27 @@ class Answer(Timestamped):
             self._finish(locked, by=by, action=action, from_state=from_state, note=note)
             notifications.answer_decided(answer=self, action=action, note=note)
 
-    def request_changes(self, *, by, note):
+    def request_changes(self, *, by, note, version=None):
         self._send_back(
             by=by,
             note=note,
             to_state=self.Status.CHANGES_REQUESTED,
             revision_state=AnswerRevision.Status.CHANGES_REQUESTED,
             action="request_changes",
+            version=version,
         )
 
-    def reject(self, *, by, note):
+    def reject(self, *, by, note, version=None):
         self._send_back(
             by=by,
             note=note,
             to_state=self.Status.REJECTED,
             revision_state=AnswerRevision.Status.REJECTED,
             action="reject",
+            version=version,
         )
 
-    def unpublish(self, *, by, note):
+    def unpublish(self, *, by, note, version=None):
         """Take a live answer down (after a reader's report): approved → rejected, with a note.
 
         The approved text stays on record as its revision; a revision waiting for review is
@@ -749,6 +876,7 @@ class Answer(Timestamped):
                     f"Only a live answer can be unpublished; this one is "
                     f"{locked.get_status_display().lower()}."
                 )
+            self.check_version(locked, version)
             now = timezone.now()
             # The answer row is locked: no revision can be added or decided meanwhile.
             locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
@@ -765,7 +893,7 @@ class Answer(Timestamped):
             )
             notifications.answer_decided(answer=self, action="unpublish", note=note)
 
-    def confirm_review(self, *, by, note=""):
+    def confirm_review(self, *, by, note="", version=None):
         """A moderator re-reads a live answer and confirms it is still right (review-due)."""
         self._check_moderator(by)
         with transaction.atomic():
@@ -774,6 +902,7 @@ class Answer(Timestamped):
                 raise ValidationError("Only a live answer can be confirmed as reviewed.")
             if self._pending_revision_for_update(locked) is not None:
                 raise ValidationError("This answer has a revision waiting: review that instead.")
+            self.check_version(locked, version)
             locked.reviewed_by, locked.reviewed_at = by, timezone.now()
             locked.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
             self._finish(
@@ -929,7 +1058,7 @@ class PreviewLinkQuerySet(models.QuerySet):
         ).select_related("created_by")
 
 
-class PreviewLink(models.Model):
+class PreviewLink(Versioned):
     """A revocable, expiring link that lets someone without an account read one draft."""
 
     SALT = "healthqa.preview-link"
@@ -1021,7 +1150,7 @@ class PreviewLink(models.Model):
 # --- Assignments and flags ---------------------------------------------------------------------
 
 
-class Assignment(Timestamped):
+class Assignment(Versioned, Timestamped):
     """An editor asks an expert to answer a question."""
 
     class Status(models.TextChoices):
@@ -1062,8 +1191,32 @@ class Assignment(Timestamped):
     def is_overdue(self):
         return self.status == self.Status.OPEN and self.due_at and self.due_at < timezone.now()
 
+    def decline(self, *, by, note="", version=None):
+        """Close an open assignment without an answer: the expert cannot take the question, or
+        the editor withdraws it. (Submitting an answer closes it as answered.)"""
+        if not (by and by.is_active and by.has_perm("healthqa.change_assignment")):
+            raise PermissionDenied("You do not have permission to decline assignments.")
+        with transaction.atomic():
+            locked = Assignment.objects.select_for_update().get(pk=self.pk)
+            self.check_version(locked, version)
+            if locked.status != self.Status.OPEN:
+                raise ValidationError(
+                    f"This assignment is already {locked.get_status_display().lower()}."
+                )
+            locked.status = self.Status.DECLINED
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action="decline",
+                from_state=self.Status.OPEN,
+                to_state=self.Status.DECLINED,
+                note=note,
+            )
+        self.refresh_from_db()
 
-class Flag(Timestamped):
+
+class Flag(Versioned, Timestamped):
     """A reader's report about an answer or a question."""
 
     class Reason(models.TextChoices):
@@ -1172,7 +1325,7 @@ class Flag(Timestamped):
 # --- Site settings -----------------------------------------------------------------------------
 
 
-class SiteSettings(models.Model):
+class SiteSettings(Versioned):
     """The one row of site-wide settings editors change in the admin."""
 
     CACHE_KEY = "healthqa:site-settings"
@@ -1227,7 +1380,7 @@ class AdPlacementQuerySet(models.QuerySet):
         return qs
 
 
-class AdPlacement(Timestamped):
+class AdPlacement(Versioned, Timestamped):
     """A house advertisement; the slot shows only while one is active."""
 
     class Slot(models.TextChoices):

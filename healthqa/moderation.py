@@ -28,7 +28,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from articles.models import Article
 from experts.models import Expert
-from healthqa.models import Answer, AnswerRevision, Assignment, Flag, Question, Topic
+from healthqa.models import (
+    Answer,
+    AnswerRevision,
+    Assignment,
+    EditConflict,
+    Flag,
+    Question,
+    Topic,
+    user_label,
+)
 from healthqa.notifications import start_answer_url
 from healthqa.rendering import render_markdown
 
@@ -198,13 +207,15 @@ def queue_decide_view(site):
             seen = request.POST.get(f"seen-{answer.pk}")
             current = answer.pending_revision()
             if seen is not None and seen != str(current.pk if current else ""):
-                messages.error(
-                    request,
-                    f"“{answer}”: the text changed after you opened the queue; read it again.",
-                )
+                messages.error(request, stale_message(answer))
                 continue
             try:
-                getattr(answer, decision)(by=request.user, note=note)
+                # The version the page showed: the model refuses it, under the row lock, if
+                # the answer changed since (a new revision, another moderator's decision).
+                version = seen_version(request, answer)
+                getattr(answer, decision)(by=request.user, note=note, version=version)
+            except EditConflict:
+                messages.error(request, stale_message(answer))
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, f"“{answer}”: {refusal(exc)}")
             else:
@@ -215,6 +226,30 @@ def queue_decide_view(site):
         return redirect("admin:moderation_queue")
 
     return view
+
+
+def seen_version(request, answer):
+    """The answer's version as the moderator saw it, from the queue page's hidden field.
+
+    A page that did not send one (an older page) is checked against the version read now.
+    """
+    raw = request.POST.get(f"version-{answer.pk}", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError("The page sent a malformed version; reload the queue.")
+    return int(raw)
+
+
+def stale_message(answer):
+    answer.refresh_from_db()
+    user, changed_at = answer.last_change()
+    who = user_label(user)
+    moment = f" at {timezone.localtime(changed_at):%Y-%m-%d %H:%M}" if changed_at else ""
+    return (
+        f"“{answer}”: the text changed after you opened the queue ({who}{moment}; it is now "
+        f"{answer.get_status_display().lower()}). Nothing was done: read it again."
+    )
 
 
 def refusal(exc):

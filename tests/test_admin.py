@@ -294,6 +294,7 @@ def test_question_status_cannot_be_posted(client, editor):
         "slug": question.slug,
         "status": "published",
         "tags": "",
+        "loaded_version": question.version,
         "answers-TOTAL_FORMS": "0",
         "answers-INITIAL_FORMS": "0",
         "article_picks-TOTAL_FORMS": "0",

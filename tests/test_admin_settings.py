@@ -19,6 +19,7 @@ def test_editing_the_disclaimer_in_the_admin_changes_the_next_page(client, edito
         "site_name": "Ask the Clinic",
         "tagline": "Straight answers",
         "disclaimer": "Talk to your own doctor before acting on anything you read here.",
+        "loaded_version": SiteSettings.objects.get(pk=1).version,
     }
     assert client.post(settings_url(), data).status_code == 302
     client.logout()

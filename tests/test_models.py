@@ -619,3 +619,30 @@ def test_marking_an_expert_verified_records_who_and_when(frozen, editor):
     assert expert.verified
     assert expert.verified_by == editor
     assert expert.verified_at == timezone.now()
+
+
+def test_declining_an_assignment_closes_it_and_records_who(editor):
+    from healthqa.models import Assignment, ModerationEvent
+    from tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory()
+    assignment.decline(by=editor, note="Out of scope for this expert")
+    assert assignment.status == Assignment.Status.DECLINED
+    event = ModerationEvent.objects.get(object_id=assignment.pk, action="decline")
+    assert (event.actor, event.from_state, event.note) == (
+        editor,
+        "open",
+        "Out of scope for this expert",
+    )
+    with pytest.raises(ValidationError):
+        assignment.decline(by=editor)
+
+
+def test_only_editors_decline_assignments(moderator):
+    from tests.factories import AssignmentFactory
+
+    assignment = AssignmentFactory()
+    with pytest.raises(PermissionDenied):
+        assignment.decline(by=moderator)
+    assignment.refresh_from_db()
+    assert assignment.status == "open"

@@ -107,6 +107,7 @@ def test_renaming_in_the_admin_keeps_the_old_address(client, editor):
     for prefix in ("answers", "article_picks", "assignments"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     page = client.get(url_for(question))
+    data["loaded_version"] = page.context["adminform"].form["loaded_version"].value()
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
         data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())
