@@ -130,9 +130,16 @@ def upload(data, name):
 # --- what is stored ----------------------------------------------------------------------------
 
 
+# Where image fields store uploads; other tests put hand-made files elsewhere in the media root
+# (served-media header tests), which no upload form can write.
+UPLOAD_FOLDERS = ("experts", "articles", "ads")
+
+
 def stored_files():
     root = Path(django_settings.MEDIA_ROOT)
-    return {path for path in root.rglob("*") if path.is_file()}
+    return {
+        path for folder in UPLOAD_FOLDERS for path in (root / folder).rglob("*") if path.is_file()
+    }
 
 
 def leaks(path):
