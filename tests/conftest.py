@@ -24,6 +24,13 @@ def _isolated_cache(settings):
 
 
 @pytest.fixture
+def plain_cookies(settings):
+    """The live server speaks plain HTTP: __Host- cookies (which need Secure) would be refused."""
+    settings.CSRF_COOKIE_NAME = "csrftoken"
+    settings.SESSION_COOKIE_NAME = "sessionid"
+
+
+@pytest.fixture
 def frozen():
     """A clock stopped at FROZEN_NOW; `frozen.tick(timedelta(...))` or `.move_to(...)` moves it."""
     with freeze_time(FROZEN_NOW) as clock:

@@ -16,13 +16,6 @@ REVISED = "A click without pain is usually harmless. See a physiotherapist if it
 
 
 @pytest.fixture
-def plain_cookies(settings):
-    """The live server speaks plain HTTP: __Host- cookies (which need Secure) would be refused."""
-    settings.CSRF_COOKIE_NAME = "csrftoken"
-    settings.SESSION_COOKIE_NAME = "sessionid"
-
-
-@pytest.fixture
 def staff(transactional_db, plain_cookies):
     """An editor, a moderator and an expert (linked to a profile), as load_demo makes them."""
     topic = TopicFactory(name="Shoulder Pain")

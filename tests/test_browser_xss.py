@@ -240,13 +240,6 @@ def _query(**params):
 
 
 @pytest.fixture
-def plain_cookies(settings):
-    """The live server speaks plain HTTP: __Host- cookies (which need Secure) would be refused."""
-    settings.CSRF_COOKIE_NAME = "csrftoken"
-    settings.SESSION_COOKIE_NAME = "sessionid"
-
-
-@pytest.fixture
 def browser_site(transactional_db, plain_cookies):
     """Every payload, sixteen per object, so that the browser needs few pages to see them all."""
     return build_hostile_site(ALL_PAYLOADS, per_object=16)
