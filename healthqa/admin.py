@@ -57,6 +57,7 @@ from healthqa.models import (
     Versioned,
     user_label,
 )
+from healthqa.moderation import refusal, when
 
 admin.site.site_header = "HealthQA administration"
 admin.site.site_title = "HealthQA administration"
@@ -115,22 +116,11 @@ def thumbnail(image, alt, *, width=None, height=None, box=64, empty="No image"):
     )
 
 
-def when(value):
-    """A date and time in the current time zone, as the admin shows them elsewhere."""
-    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
-
-
 def publication_label(obj):
     """Published / Scheduled for <date> / Draft / Archived …, for questions and articles."""
     if obj.is_scheduled:
         return f"Scheduled for {when(obj.published_at)}"
     return obj.get_status_display()
-
-
-def refusal(exc):
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or "You do not have permission to do that."
 
 
 def apply_transition(modeladmin, request, queryset, method, done, **kwargs):

@@ -140,33 +140,27 @@ class Versioned(models.Model):
         from django.contrib.admin.models import LogEntry
 
         content_type = ContentType.objects.get_for_model(self)
-        found = []
+        # (records of this row, their time field, their user field)
+        sources = [
+            (
+                LogEntry.objects.filter(content_type=content_type, object_id=str(self.pk)),
+                "action_time",
+                "user",
+            ),
+            (
+                ModerationEvent.objects.filter(content_type=content_type, object_id=self.pk),
+                "created_at",
+                "actor",
+            ),
+        ]
         if hasattr(type(self), "history"):
-            record = (
-                type(self)
-                .history.filter(**{self._meta.pk.attname: self.pk})
-                .select_related("history_user")
-                .order_by("-history_date", "-history_id")
-                .first()
-            )
+            history = type(self).history.filter(**{self._meta.pk.attname: self.pk})
+            sources.append((history, "history_date", "history_user"))
+        found = []
+        for records, at, by in sources:
+            record = records.select_related(by).order_by(f"-{at}", "-pk").first()
             if record is not None:
-                found.append((record.history_date, record.history_user))
-        entry = (
-            LogEntry.objects.filter(content_type=content_type, object_id=str(self.pk))
-            .select_related("user")
-            .order_by("-action_time", "-pk")
-            .first()
-        )
-        if entry is not None:
-            found.append((entry.action_time, entry.user))
-        event = (
-            ModerationEvent.objects.filter(content_type=content_type, object_id=self.pk)
-            .select_related("actor")
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if event is not None:
-            found.append((event.created_at, event.actor))
+                found.append((getattr(record, at), getattr(record, by)))
         if not found:
             return None, None
         newest = max(when for when, _ in found)
@@ -175,7 +169,38 @@ class Versioned(models.Model):
         return (close[0] if close else None), newest
 
 
-class PublishingMixin:
+class StatusChanges:
+    """A recorded change of `status`: permission checked, the row locked and its version
+    compared, a ModerationEvent written, all in one transaction. For Versioned models."""
+
+    def _require(self, user, perm):
+        if not (user and user.is_active and user.has_perm(perm)):
+            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
+
+    def _status_changed(self, locked, to_state):
+        """Hook: further fields that change with the status, set on the locked row."""
+
+    def _change_status(self, to_state, *, by, action, note="", version=None):
+        model = type(self)
+        with transaction.atomic():
+            locked = model.objects.select_for_update().get(pk=self.pk)
+            self.check_version(locked, version)
+            from_state = locked.status
+            locked.status = to_state
+            self._status_changed(locked, to_state)
+            locked.save()
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                note=note,
+            )
+        self.refresh_from_db()
+
+
+class PublishingMixin(StatusChanges):
     """publish() / archive() for models with draft → published → archived states.
 
     Subclasses name the permission that allows it (`publish_permission`).
@@ -192,29 +217,9 @@ class PublishingMixin:
             and self.published_at > timezone.now()
         )
 
-    def _require(self, user, perm):
-        if not (user and user.is_active and user.has_perm(perm)):
-            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
-
-    def _change_status(self, to_state, *, by, action, note="", version=None):
-        model = type(self)
-        with transaction.atomic():
-            locked = model.objects.select_for_update().get(pk=self.pk)
-            self.check_version(locked, version)
-            from_state = locked.status
-            locked.status = to_state
-            if to_state == "published" and locked.published_at is None:
-                locked.published_at = timezone.now()
-            locked.save()
-            ModerationEvent.record(
-                locked,
-                actor=by,
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                note=note,
-            )
-        self.refresh_from_db()
+    def _status_changed(self, locked, to_state):
+        if to_state == "published" and locked.published_at is None:
+            locked.published_at = timezone.now()
 
     def publish(self, *, by, note="", version=None):
         self._require(by, self.publish_permission)
@@ -1150,7 +1155,7 @@ class PreviewLink(Versioned):
 # --- Assignments and flags ---------------------------------------------------------------------
 
 
-class Assignment(Versioned, Timestamped):
+class Assignment(StatusChanges, Versioned, Timestamped):
     """An editor asks an expert to answer a question."""
 
     class Status(models.TextChoices):
@@ -1194,26 +1199,14 @@ class Assignment(Versioned, Timestamped):
     def decline(self, *, by, note="", version=None):
         """Close an open assignment without an answer: the expert cannot take the question, or
         the editor withdraws it. (Submitting an answer closes it as answered.)"""
-        if not (by and by.is_active and by.has_perm("healthqa.change_assignment")):
-            raise PermissionDenied("You do not have permission to decline assignments.")
-        with transaction.atomic():
-            locked = Assignment.objects.select_for_update().get(pk=self.pk)
-            self.check_version(locked, version)
-            if locked.status != self.Status.OPEN:
-                raise ValidationError(
-                    f"This assignment is already {locked.get_status_display().lower()}."
-                )
-            locked.status = self.Status.DECLINED
-            locked.save()
-            ModerationEvent.record(
-                locked,
-                actor=by,
-                action="decline",
-                from_state=self.Status.OPEN,
-                to_state=self.Status.DECLINED,
-                note=note,
+        self._require(by, "healthqa.change_assignment")
+        if self.status != self.Status.OPEN:
+            raise ValidationError(
+                f"This assignment is already {self.get_status_display().lower()}."
             )
-        self.refresh_from_db()
+        self._change_status(
+            self.Status.DECLINED, by=by, action="decline", note=note, version=version
+        )
 
 
 class Flag(Versioned, Timestamped):

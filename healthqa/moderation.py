@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -245,7 +246,7 @@ def stale_message(answer):
     answer.refresh_from_db()
     user, changed_at = answer.last_change()
     who = user_label(user)
-    moment = f" at {timezone.localtime(changed_at):%Y-%m-%d %H:%M}" if changed_at else ""
+    moment = f" at {when(changed_at)}" if changed_at else ""
     return (
         f"“{answer}”: the text changed after you opened the queue ({who}{moment}; it is now "
         f"{answer.get_status_display().lower()}). Nothing was done: read it again."
@@ -253,9 +254,15 @@ def stale_message(answer):
 
 
 def refusal(exc):
+    """The message of a refused change, for the admin's messages."""
     if isinstance(exc, ValidationError):
         return " ".join(exc.messages)
     return str(exc) or "You do not have permission to do that."
+
+
+def when(value):
+    """A date and time in the current time zone, as the admin shows them elsewhere."""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT") if value else "—"
 
 
 # --- Flags -------------------------------------------------------------------------------------
