@@ -1,12 +1,12 @@
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from healthqa import search
 from healthqa.images import validate_image
+from healthqa.links import cached_reverse
 from healthqa.models import (
     KeepsOldSlugs,
     PublishingMixin,
@@ -106,7 +106,7 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:detail", slug=self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:

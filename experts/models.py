@@ -2,12 +2,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from healthqa import search
 from healthqa.images import validate_image
+from healthqa.links import cached_reverse
 from healthqa.models import Timestamped, Versioned, unique_slug
 
 
@@ -87,7 +87,7 @@ class Expert(Versioned, Timestamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("experts:detail", kwargs={"slug": self.slug})
+        return cached_reverse("experts:detail", slug=self.slug)
 
     @property
     def is_organization(self):

@@ -11,42 +11,38 @@ Only anonymous GET/HEAD requests without a session (or pending messages) are cac
 previews, messages and per-reader state ("you found this helpful") are never stored or served
 from here. `PageCacheMiddleware` comes first in MIDDLEWARE: a hit is answered before any other
 middleware runs, with the complete header set (security headers, CSP, Vary, ETag, ...) that the
-rest of the stack gave the page when it was rendered, stored beside the body. CSRF tokens are not
-stored: the cached HTML keeps a placeholder that each response fills with the reader's own token.
+rest of the stack gave the page when it was rendered, stored beside the body. A page that used a
+CSRF token (different for every reader) is never stored; the question page's vote buttons are
+guarded by the browser's Origin headers instead (healthqa/origin.py).
+
+Under gunicorn (healthqa/wsgi.py) a plain GET hit is answered one step earlier still, by
+`PageCacheApp`, before Django builds a request object: the same lookup, the same stored headers.
 """
 
-import base64
 import functools
 import hashlib
 import os
-import string
+import threading
 import time
 import uuid
 import zlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import (
-    CSRF_ALLOWED_CHARS,
-    CSRF_SECRET_LENGTH,
-    CsrfViewMiddleware,
-    get_token,
-)
+from django.http.cookie import parse_cookie
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 GENERATION_KEY = "healthqa:content-generation"
 PAGE_TIMEOUT = 60 * 60 * 24
-CSRF_PLACEHOLDER = "__healthqa_csrf_placeholder__"
-_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
-# Recomputed for each response (the body's length changes with the token) or set per response.
+# Set per response.
 _UNSTORED_HEADERS = {"content-length", "x-page-cache", "set-cookie"}
 
 
@@ -80,22 +76,60 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedClients
+        self._own = threading.local()
+
+    def get_quickly(self, key):
+        """`get(key)` over a connection this thread (and process) keeps to itself.
+
+        Every page cache lookup reads the content generation; through the client that read costs
+        about three times the CPU of the round trip itself (pool checkout, retry wrappers,
+        response callbacks). Any Redis error closes the connection and falls back to `get()`.
+        """
+        own = self._own
+        connection = getattr(own, "connection", None)
+        if connection is None or own.pid != os.getpid():
+            pool = self._cache.get_client(key).connection_pool
+            connection = own.connection = pool.connection_class(**pool.connection_kwargs)
+            own.pid = os.getpid()
+        try:
+            connection.send_command("GET", self.make_and_validate_key(key))
+            value = connection.read_response()
+        except Exception:
+            connection.disconnect()
+            own.connection = None
+            return self.get(key)
+        return None if value is None else self._cache._serializer.loads(value)
+
+
+def _get_quickly(key):
+    """The cache's `get_quickly()` where it has one (Redis), else its `get()`."""
+    backend = caches["default"]
+    getter = getattr(backend, "get_quickly", None)
+    return backend.get(key) if getter is None else getter(key)
 
 
 def _next_publication():
     """The earliest moment a scheduled question or article becomes public, or None."""
+    from django.db.models import Min
+
     from articles.models import Article
     from healthqa.models import Question
 
     now = timezone.now()
-    moments = [
+    scheduled = [
         model.objects.filter(status="published", published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
+        .order_by()
+        .values("status")
+        .annotate(first=Min("published_at"))
+        .values("first")
         for model in (Question, Article)
     ]
-    moments = [m for m in moments if m is not None]
+    # One query for both: the earliest of each, as a union.
+    moments = [
+        first
+        for first in scheduled[0].union(scheduled[1], all=True).values_list("first", flat=True)
+        if first is not None
+    ]
     return min(moments).timestamp() if moments else None
 
 
@@ -114,31 +148,44 @@ def _expired(generation):
 
 
 def current_generation():
-    generation = cache.get(GENERATION_KEY)
+    generation = _get_quickly(GENERATION_KEY)
     if generation is None or _expired(generation):
         generation = _new_generation()
         cache.set(GENERATION_KEY, generation, None)
     return generation
 
 
-def _cacheable(request):
+def _scheme(meta):
+    """`HttpRequest.scheme` read from the WSGI environ (SECURE_PROXY_SSL_HEADER included)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = meta.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return meta.get("wsgi.url_scheme", "http")
+
+
+def _cacheable(meta):
     """Anonymous readers without a session or pending messages: nothing on the page is theirs.
 
-    Plain-HTTP requests that SecurityMiddleware would redirect to HTTPS are left to it.
+    `meta` is `request.META`, or the WSGI environ before Django has built a request. Plain-HTTP
+    requests that SecurityMiddleware would redirect to HTTPS are left to it.
     """
-    cookies = request.COOKIES
+    if meta.get("REQUEST_METHOD") not in {"GET", "HEAD"}:
+        return False
+    cookies = parse_cookie(meta.get("HTTP_COOKIE", ""))
     return (
-        request.method in {"GET", "HEAD"}
-        and settings.SESSION_COOKIE_NAME not in cookies
+        settings.SESSION_COOKIE_NAME not in cookies
         and "messages" not in cookies
-        and (not settings.SECURE_SSL_REDIRECT or request.is_secure())
+        and (not settings.SECURE_SSL_REDIRECT or _scheme(meta) == "https")
     )
 
 
 # Settings that shape the stored headers: a deploy that changes them (a new CSP, say) must not
 # replay the old headers from pages cached before it.
 _HEADER_SETTINGS = ("MIDDLEWARE", "SECURE_", "CSRF_", "SESSION_COOKIE_", "CONTENT_SECURITY_",
-                    "X_FRAME_OPTIONS", "PERMISSIONS_POLICY", "CROSS_ORIGIN_")  # fmt: skip
+                    "X_FRAME_OPTIONS", "PERMISSIONS_POLICY", "CROSS_ORIGIN_",
+                    "USE_X_FORWARDED_")  # fmt: skip
 _fingerprint = None
 
 
@@ -157,11 +204,38 @@ def _forget_fingerprint(**kwargs):
     _fingerprint = None
 
 
-def _key(generation, request):
+def _host(meta):
+    """`HttpRequest._get_raw_host()` from the WSGI environ: the host before validation."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in meta:
+        return meta["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in meta:
+        return meta["HTTP_HOST"]
+    port = meta.get("SERVER_PORT")
+    if settings.USE_X_FORWARDED_PORT and "HTTP_X_FORWARDED_PORT" in meta:
+        port = meta["HTTP_X_FORWARDED_PORT"]
+    default = "443" if _scheme(meta) == "https" else "80"
+    return meta.get("SERVER_NAME", "") + ("" if str(port) == default else f":{port}")
+
+
+def _key(generation, meta):
     """Per scheme and host as well as path and query: pages carry absolute URLs (canonical,
-    Open Graph, JSON-LD), and HSTS is only sent over HTTPS."""
-    scheme = "https" if request.is_secure() else "http"
-    address = f"{_settings_fingerprint()} {scheme}://{request.get_host()}{request.get_full_path()}"
+    Open Graph, JSON-LD), and HSTS is only sent over HTTPS.
+
+    Read from the raw request (`request.META`, or the WSGI environ with the path decoded as
+    Django decodes it), so that `PageCacheApp` can look a page up without building a request;
+    scheme and host are derived as Django derives them. The host is not validated here: a page
+    is only stored after the full stack has accepted its host, so a foreign host finds nothing.
+    """
+    address = repr(
+        (
+            _settings_fingerprint(),
+            _scheme(meta),
+            _host(meta),
+            meta.get("SCRIPT_NAME", ""),
+            meta.get("PATH_INFO", ""),
+            meta.get("QUERY_STRING", ""),
+        )
+    )
     return f"healthqa:page:{generation['id']}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
@@ -174,7 +248,7 @@ _LOCAL_PAGES_MAX = 256
 def _lookup(key):
     stored = _local_pages.get(key)
     if stored is None:
-        stored = cache.get(key)
+        stored = _get_quickly(key)
         if stored is not None:
             if len(_local_pages) >= _LOCAL_PAGES_MAX:
                 _local_pages.clear()
@@ -182,69 +256,39 @@ def _lookup(key):
     return stored
 
 
+def _find(meta):
+    """The stored page for this request in the live generation, or None. No database here:
+    without a live generation nothing can be cached yet, and the view (through `cached_page`)
+    starts one."""
+    generation = _get_quickly(GENERATION_KEY)
+    if generation is None or _expired(generation):
+        return None
+    return _lookup(_key(generation, meta))
+
+
 def _store(key, body, response):
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in _UNSTORED_HEADERS
+    ]
     stored = {
         "body": body,
-        "headers": {
-            name: value
-            for name, value in response.headers.items()
-            if name.lower() not in _UNSTORED_HEADERS
-        },
-        "csrf": _PLACEHOLDER in body,
+        "headers": dict(headers),
+        # Ready for PageCacheApp: what start_response() takes for a hit.
+        "wsgi_headers": headers + [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")],
         "etag": response["ETag"],
         "last_modified": parse_http_date_safe(response["Last-Modified"]),
     }
     cache.set(key, stored, PAGE_TIMEOUT)
 
 
-# Only its cookie handling is used: read the reader's CSRF cookie, set or renew it on the way out.
-_csrf = CsrfViewMiddleware(lambda request: None)
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-assert set(CSRF_ALLOWED_CHARS) == set(string.ascii_letters + string.digits)
-
-
-def _random_csrf_string(length=CSRF_SECRET_LENGTH):
-    """Django's `_get_new_csrf_string()` without a system random read per character.
-
-    Base64 of random bytes is uniform over 64 symbols; dropping "+" and "/" leaves it uniform
-    over exactly the 62 letters and digits Django allows.
-    """
-    chars = b""
-    while len(chars) < length:
-        chars += base64.b64encode(os.urandom(length * 3 // 4 + 12)).translate(None, b"+/=")
-    return chars[:length].decode()
-
-
-def _reader_token(request):
-    """`django.middleware.csrf.get_token()` for a cache hit, the same token format.
-
-    Served to every anonymous reader without a CSRF cookie (a new secret and a new mask), so
-    it matters: Django's version reads the system's random source 64 times per response.
-    """
-    secret = request.META.get("CSRF_COOKIE")
-    if secret is None:
-        secret = request.META["CSRF_COOKIE"] = _random_csrf_string()
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_csrf_string()
-    size = len(CSRF_ALLOWED_CHARS)
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(_CSRF_INDEX[s] + _CSRF_INDEX[m]) % size]
-        for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
-
-
 def _respond(request, stored):
-    """A stored page as a response: its own headers, this reader's CSRF token and cookie."""
+    """A stored page as a response, with its own headers; 304 when the reader has it."""
     body = stored["body"]
-    if stored["csrf"]:
-        _csrf.process_request(request)
-        body = body.replace(_PLACEHOLDER, _reader_token(request).encode())
     response = HttpResponse(body, headers=stored["headers"])
     response.headers["Content-Length"] = str(len(body))
     response.headers["X-Page-Cache"] = "hit"
-    if stored["csrf"]:
-        _csrf.process_response(request, response)
     if request.method == "GET":  # as ConditionalGetMiddleware does
         return get_conditional_response(
             request,
@@ -253,6 +297,9 @@ def _respond(request, stored):
             response=response,
         )
     return response
+
+
+_LOOKED_UP = "healthqa.page_cache.missed"  # set in the environ by PageCacheApp on a miss
 
 
 class PageCacheMiddleware:
@@ -266,41 +313,68 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _cacheable(request):
-            response = self._hit(request)
-            if response is not None:
-                return response
+        if _cacheable(request.META) and not request.META.get(_LOOKED_UP):
+            stored = _find(request.META)
+            if stored is not None:
+                return _respond(request, stored)
         response = self.get_response(request)
         pending = getattr(response, "page_cache_pending", None)
-        # The reader's own CSRF cookie is not stored (headers only); any other cookie, such as
-        # messages being cleared, means the page was theirs alone.
-        if (
-            pending is not None
-            and response.status_code == 200
-            and not set(response.cookies) - {settings.CSRF_COOKIE_NAME}
-        ):
+        # Any cookie (messages being cleared, say) means the page was this reader's alone.
+        if pending is not None and response.status_code == 200 and not response.cookies:
             _store(*pending, response)
         return response
 
-    @staticmethod
-    def _hit(request):
-        # No database here: without a live generation nothing can be cached yet, and the
-        # view (through `cached_page`) starts one.
-        generation = cache.get(GENERATION_KEY)
-        if generation is None or _expired(generation):
-            return None
-        try:
-            key = _key(generation, request)
-        except DisallowedHost:
-            return None  # CommonMiddleware answers 400, with the usual headers
-        stored = _lookup(key)
-        return None if stored is None else _respond(request, stored)
+
+class PageCacheApp:
+    """The WSGI application (healthqa/wsgi.py): a plain GET hit, answered before Django runs.
+
+    Building Django's request and response objects costs more than the lookup itself, so a GET
+    for a stored page, without conditional headers, is answered here from the same stored body
+    and headers. Everything else goes on to Django: HEAD, If-None-Match/If-Modified-Since (304),
+    readers with a session, misses; PageCacheMiddleware then answers the remaining hits.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and "HTTP_IF_NONE_MATCH" not in environ
+            and "HTTP_IF_MODIFIED_SINCE" not in environ
+        ):
+            # The path as Django's WSGIRequest decodes it, which is what pages are stored under.
+            meta = {
+                **environ,
+                "PATH_INFO": get_path_info(environ),
+                "SCRIPT_NAME": get_script_name(environ),
+            }
+            if _cacheable(meta):
+                stored = _find(meta)
+                if stored is not None:
+                    start_response("200 OK", stored["wsgi_headers"])
+                    return [stored["body"]]
+                environ[_LOOKED_UP] = True
+        return self.application(environ, start_response)
 
 
 # Parts shared by many pages (a topic's newest questions, the house ad), computed once per
 # content generation by each worker while it renders pages for the cache.
 _shared_parts = {"generation": None, "parts": {}}
 _SHARED_PARTS_MAX = 1024
+
+
+def _parts(generation):
+    if _shared_parts["generation"] != generation["id"] or (
+        len(_shared_parts["parts"]) >= _SHARED_PARTS_MAX
+    ):
+        _shared_parts.update(generation=generation["id"], parts={})
+    return _shared_parts["parts"]
+
+
+def shares_parts(request):
+    """True while rendering a page for the page cache: `shared_part()` reuses what it computes."""
+    return getattr(request, "page_generation", None) is not None
 
 
 def shared_part(request, name, compute):
@@ -312,14 +386,35 @@ def shared_part(request, name, compute):
     generation = getattr(request, "page_generation", None)
     if generation is None:
         return compute()
-    if _shared_parts["generation"] != generation["id"] or (
-        len(_shared_parts["parts"]) >= _SHARED_PARTS_MAX
-    ):
-        _shared_parts.update(generation=generation["id"], parts={})
-    parts = _shared_parts["parts"]
+    parts = _parts(generation)
     if name not in parts:
         parts[name] = compute()
     return parts[name]
+
+
+_SHARED_OBJECTS_MAX = 4096
+
+
+def shared_objects(request, name, queryset, pks):
+    """`queryset.in_bulk(pks)` ({pk: object}), one query at most.
+
+    In a render for the page cache, rows this worker has already loaded under `name` in this
+    content generation are reused and only the others are fetched: the experts, reviewers and
+    topics that many pages show are read once, not once per page.
+    """
+    pks = set(pks)
+    generation = getattr(request, "page_generation", None)
+    if generation is None or not pks:
+        return queryset.in_bulk(pks) if pks else {}
+    parts = _parts(generation)
+    known = parts.setdefault(f"objects:{name}", {})
+    missing = pks - known.keys()
+    if missing:
+        if len(known) >= _SHARED_OBJECTS_MAX:
+            known.clear()
+            missing = pks
+        known.update(queryset.in_bulk(missing))
+    return {pk: known[pk] for pk in pks if pk in known}
 
 
 def cached_page(view):
@@ -327,26 +422,27 @@ def cached_page(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable(request) or request.user.is_authenticated:
+        if not _cacheable(request.META) or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         generation = current_generation()
-        key = _key(generation, request)
-        request.renders_for_page_cache = True  # read by the site context processor
+        key = _key(generation, request.META)
         request.page_generation = generation  # read by shared_part()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        body = response.content
-        if _PLACEHOLDER in body:
-            response.content = body.replace(_PLACEHOLDER, get_token(request).encode())
-        if response.status_code != 200 or response.cookies or getattr(request, "is_preview", False):
+        if (
+            response.status_code != 200
+            or response.cookies
+            or getattr(request, "is_preview", False)
+            # A CSRF token is this reader's own: a page showing one is never shared.
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             return response
         response["Last-Modified"] = http_date(generation["at"])
-        # Per generation, not per body: the body differs by its CSRF token on every response.
         response["ETag"] = f'W/"{generation["id"]}-{zlib.crc32(key.encode()):08x}"'
         response["X-Page-Cache"] = "miss"
         patch_cache_control(response, no_cache=True)
-        response.page_cache_pending = (key, body)
+        response.page_cache_pending = (key, response.content)
         return response
 
     return wrapped

@@ -21,9 +21,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from healthqa import notifications, search
 from healthqa.images import validate_image
+from healthqa.links import cached_reverse
 from healthqa.rendering import plain_text, render_markdown, teaser
 
 DEFAULT_DISCLAIMER = (
@@ -285,7 +287,7 @@ class Topic(Versioned, Timestamped):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("healthqa:topic_detail", kwargs={"slug": self.slug})
+        return cached_reverse("healthqa:topic_detail", slug=self.slug)
 
     def clean(self):
         ancestor = self.parent
@@ -304,13 +306,17 @@ class Topic(Versioned, Timestamped):
 
 
 class QuestionQuerySet(models.QuerySet):
-    def public(self):
-        """Published, not scheduled for later, with an approved answer by an active expert."""
+    def live(self):
+        """Published and not scheduled for later: `public()` without its answer rule."""
         return self.filter(
             status=Question.Status.PUBLISHED,
             published_at__isnull=False,
             published_at__lte=timezone.now(),
-        ).filter(Exists(Answer.objects.approved().filter(question=OuterRef("pk"))))
+        )
+
+    def public(self):
+        """Published, not scheduled for later, with an approved answer by an active expert."""
+        return self.live().filter(Exists(Answer.objects.approved().filter(question=OuterRef("pk"))))
 
     def for_listing(self):
         return self.select_related("topic").order_by("-published_at", "-pk")
@@ -396,7 +402,7 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("healthqa:question_detail", kwargs={"slug": self.slug})
+        return cached_reverse("healthqa:question_detail", slug=self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -415,9 +421,23 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     def details_html(self):
         return render_markdown(self.details)
 
-    def continue_learning(self, limit=4):
+    def tag_list(self):
+        """The question's tags by name, in one plain query (no prefetch machinery)."""
+        return list(
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(Question),
+                taggit_taggeditem_items__object_id=self.pk,
+            ).order_by("name")
+        )
+
+    def continue_learning(self, limit=4, *, tags=None, topic_articles=None):
         """Up to `limit` public articles: curated picks in order, then the newest of the same
-        topic, then the newest sharing a tag."""
+        topic, then the newest sharing a tag.
+
+        `tags` saves reading the question's tags again; `topic_articles`, a function returning
+        the topic's newest public articles (at least 2 × `limit` of them, or all there are),
+        lets every question of a topic share that list.
+        """
         from articles.models import Article
 
         public = Article.objects.public().select_related("topic")
@@ -428,11 +448,15 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         )
         chosen = {article.pk for article in picks}
         if len(picks) < limit and self.topic_id:
-            more = public.filter(topic_id=self.topic_id).exclude(pk__in=chosen)
-            picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+            if topic_articles is None:
+                more = public.filter(topic_id=self.topic_id).exclude(pk__in=chosen)
+                picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+            else:
+                more = [article for article in topic_articles() if article.pk not in chosen]
+                picks += more[: limit - len(picks)]
             chosen = {article.pk for article in picks}
         if len(picks) < limit:
-            tag_ids = [tag.pk for tag in self.tags.all()]
+            tag_ids = [tag.pk for tag in (self.tags.all() if tags is None else tags)]
             if tag_ids:
                 more = public.filter(tags__in=tag_ids).exclude(pk__in=chosen).distinct()
                 picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])

@@ -23,6 +23,10 @@ class PreviewableDetailView(DetailView):
     def get_public_queryset(self):
         raise NotImplementedError
 
+    def is_public(self, obj):
+        """A last check on a row `get_public_queryset()` found; for rules cheaper in Python."""
+        return True
+
     def get(self, request, *args, **kwargs):
         try:
             self.object = self.get_object()
@@ -60,7 +64,7 @@ class PreviewableDetailView(DetailView):
 
     def find_visible(self, **lookup):
         obj = self.get_public_queryset().filter(**lookup).first()
-        if obj is not None:
+        if obj is not None and self.is_public(obj):
             return obj
         if self.can_preview():
             obj = self.get_queryset().filter(**lookup).first()

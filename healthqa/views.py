@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -12,15 +13,17 @@ from taggit.models import Tag
 from articles.models import Article
 from experts.models import Expert
 from healthqa import search
-from healthqa.cache import shared_part
+from healthqa.cache import shared_objects, shared_part, shares_parts
 from healthqa.forms import AskForm, FlagForm, SearchForm
 from healthqa.models import AdPlacement, Answer, Question, SearchDocument, Topic
+from healthqa.origin import same_origin_only
 from healthqa.preview import PreviewableDetailView
 from healthqa.ratelimit import rate_limited
 from healthqa.triage import urgent_signs
 
 PAGE_SIZE = 20
 RELATED_QUESTIONS = 5
+CONTINUE_LEARNING = 4
 
 
 def approved_answers():
@@ -101,19 +104,44 @@ class QuestionDetailView(PreviewableDetailView):
 
     def get_queryset(self, base=None):
         base = Question.objects.all() if base is None else base
-        return base.select_related("topic").prefetch_related(
-            "tags", Prefetch("answers", queryset=approved_answers(), to_attr="approved_answers")
-        )
+        return base.select_related("topic")
 
     def get_public_queryset(self):
-        # The visibility filter on the row itself: an IN (all public ids) subquery would
-        # scan every public question on each request.
-        return self.get_queryset(Question.objects.public())
+        # Question.objects.public() in two halves: the row among live questions by its slug,
+        # then the approved-answer rule on the answers the page shows anyway (is_public), which
+        # spares an EXISTS subquery on every page.
+        return self.get_queryset(Question.objects.live())
+
+    def is_public(self, question):
+        return bool(self.answers_of(question))
+
+    def answers_of(self, question):
+        """The approved answers, experts joined; who reviewed them is shared across the pages
+        rendered for the page cache (a few moderators review everything), joined otherwise."""
+        if not hasattr(question, "approved_answers"):
+            answers = Answer.objects.approved().select_related("expert").filter(question=question)
+            shared = shares_parts(self.request)
+            if not shared:
+                answers = answers.select_related("reviewed_by__expert_profile")
+            answers = list(answers)
+            if shared:
+                reviewers = shared_objects(
+                    self.request,
+                    "reviewers",
+                    get_user_model().objects.select_related("expert_profile"),
+                    [answer.reviewed_by_id for answer in answers if answer.reviewed_by_id],
+                )
+                for answer in answers:
+                    if answer.reviewed_by_id:
+                        answer.reviewed_by = reviewers.get(answer.reviewed_by_id)
+            question.approved_answers = answers
+        return question.approved_answers
 
     def get_context_data(self, **kwargs):
         question = self.object
+        answers = self.answers_of(question)
         votes = self.request.session.get("helpful", {})
-        for answer in question.approved_answers:
+        for answer in answers:
             answer.my_vote = votes.get(str(answer.pk))
         topic = question.topic
         # The same on every question page (of the topic): one query per content generation.
@@ -135,9 +163,27 @@ class QuestionDetailView(PreviewableDetailView):
             if topic
             else []
         )
+
+        def newest_topic_articles():
+            return shared_part(
+                self.request,
+                f"topic-articles:{topic.pk}",
+                lambda: list(
+                    Article.objects.public()
+                    .filter(topic=topic)
+                    .for_cards()[: 2 * CONTINUE_LEARNING]
+                ),
+            )
+
+        tags = question.tag_list()
         return super().get_context_data(
-            answers=question.approved_answers,
-            continue_learning=question.continue_learning(),
+            answers=answers,
+            tags=tags,
+            continue_learning=question.continue_learning(
+                CONTINUE_LEARNING,
+                tags=tags,
+                topic_articles=newest_topic_articles if topic else None,
+            ),
             ad=ad,
             breadcrumbs=[(topic.name, topic.get_absolute_url())] if topic else [],
             related_questions=[q for q in newest if q.pk != question.pk][:RELATED_QUESTIONS],
@@ -202,8 +248,13 @@ def robots_txt(request):
 
 
 @require_POST
+@same_origin_only
 def answer_helpful(request, pk):
-    """Count one "Was this helpful?" vote per answer per browser session."""
+    """Count one "Was this helpful?" vote per answer per browser session.
+
+    Guarded by the browser's Origin headers rather than a CSRF token, so that the question page
+    carries nothing per reader and one cached copy serves everyone (see healthqa/origin.py).
+    """
     answer = get_object_or_404(Answer.objects.public(), pk=pk)
     vote = request.POST.get("vote")
     if vote not in {"yes", "no"}:

@@ -4,4 +4,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "healthqa.settings")
 
-application = get_wsgi_application()
+from healthqa.cache import PageCacheApp  # noqa: E402  (needs the settings module set)
+
+application = PageCacheApp(get_wsgi_application())

@@ -12,6 +12,7 @@ from tests.factories import (
     ExpertFactory,
     QuestionFactory,
     TopicFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,12 @@ def build(size):
     question = QuestionFactory(topic=topic, tags=tags, title=f"Why does my back hurt {size}?")
     for n in range(size):
         other = ExpertFactory(specialties=[topic])
-        AnswerFactory(question=question, expert=other if n else expert, position=n)
+        AnswerFactory(
+            question=question,
+            expert=other if n else expert,
+            position=n,
+            reviewed_by=UserFactory(is_staff=True, groups=["Moderators"]),
+        )
         article = ArticleFactory(topic=topic, tags=tags[:3], author=expert, with_image=n < 3)
         article.sources.create(title=f"Source {n}", url=f"https://example.org/{n}")
         ContinueLearningPickFactory(question=question, article=article, position=n)

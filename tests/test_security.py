@@ -169,11 +169,57 @@ def test_the_lockout_ends_after_the_cool_off_period(settings):
 
 
 @pytest.mark.django_db
-def test_csrf_is_enforced_on_public_posts():
+def test_csrf_tokens_are_enforced_on_reports():
     answer = make_public_question().answers.get()
     client = Client(enforce_csrf_checks=True)
-    helpful = client.post(reverse("healthqa:answer_helpful", args=[answer.pk]), {"vote": "yes"})
     report = client.post(reverse("healthqa:answer_report", args=[answer.pk]), {"reason": "spam"})
-    assert helpful.status_code == 403 and report.status_code == 403
+    assert report.status_code == 403
+    assert answer.flags.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "http://blog.testserver"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_ORIGIN": "https://testserver"},  # another scheme is another origin
+    ],
+)
+def test_a_helpful_vote_forged_by_another_site_is_refused(headers):
+    answer = make_public_question().answers.get()
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("healthqa:answer_helpful", args=[answer.pk])
+    response = client.post(url, {"vote": "yes"}, **headers)
+    assert response.status_code == 403
     answer.refresh_from_db()
-    assert answer.helpful_yes == 0 and answer.flags.count() == 0
+    assert answer.helpful_yes == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},  # a browser without Fetch Metadata
+        {},  # not a browser: nobody's browser can be made to send it
+    ],
+)
+def test_a_helpful_vote_from_the_site_itself_counts(headers):
+    answer = make_public_question().answers.get()
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("healthqa:answer_helpful", args=[answer.pk])
+    assert client.post(url, {"vote": "yes"}, **headers).status_code == 302
+    answer.refresh_from_db()
+    assert answer.helpful_yes == 1
+
+
+@pytest.mark.django_db
+def test_trusted_origins_may_vote(settings):
+    settings.CSRF_TRUSTED_ORIGINS = ["https://www.example.org"]
+    answer = make_public_question().answers.get()
+    url = reverse("healthqa:answer_helpful", args=[answer.pk])
+    response = Client().post(url, {"vote": "yes"}, HTTP_ORIGIN="https://www.example.org")
+    assert response.status_code == 302

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
+from healthqa.cache import shared_part
 from healthqa.rendering import plain_text
 from healthqa.rendering import teaser as cut_teaser
 
@@ -18,3 +20,22 @@ def page_url(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + urlencode(sorted(query.items()))
+
+
+@register.simple_tag(takes_context=True)
+def shared_include(context, template_name, key="", **values):
+    """`{% include %}` for a part shown alike on many cached pages, rendered once per content
+    generation by each worker while it renders pages for the page cache (afresh for any other
+    render).
+
+    Without `key` the part must be the same on every page (the site header and footer); with
+    one it may depend on that object alone (`key=article.pk` for its card). Like `with` on an
+    include, `values` are added to the context.
+    """
+
+    def render():
+        template = context.template.engine.get_template(template_name)
+        with context.push(**values):
+            return mark_safe(template.render(context))  # noqa: S308 (escaped by the engine)
+
+    return shared_part(context.get("request"), f"include:{template_name}:{key}", render)
