@@ -29,6 +29,7 @@ import zlib
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from django.core.handlers.wsgi import get_path_info, get_script_name
@@ -426,7 +427,10 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         generation = current_generation()
         key = _key(generation, request.META)
-        request.page_generation = generation  # read by shared_part()
+        if not isinstance(caches["default"], DummyCache):
+            # Read by shared_part(): with a cache that keeps nothing every request is a new
+            # generation, and sharing parts between pages would only add queries.
+            request.page_generation = generation
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()

@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from experts.models import Expert
-from healthqa import search
+from healthqa import search, seo
 from healthqa.cache import shared_objects, shared_part, shares_parts
 from healthqa.forms import AskForm, FlagForm, SearchForm
 from healthqa.models import AdPlacement, Answer, Question, SearchDocument, Topic
@@ -116,26 +116,36 @@ class QuestionDetailView(PreviewableDetailView):
         return bool(self.answers_of(question))
 
     def answers_of(self, question):
-        """The approved answers, experts joined; who reviewed them is shared across the pages
-        rendered for the page cache (a few moderators review everything), joined otherwise."""
-        if not hasattr(question, "approved_answers"):
-            answers = Answer.objects.approved().select_related("expert").filter(question=question)
-            shared = shares_parts(self.request)
-            if not shared:
-                answers = answers.select_related("reviewed_by__expert_profile")
-            answers = list(answers)
-            if shared:
-                reviewers = shared_objects(
-                    self.request,
-                    "reviewers",
-                    get_user_model().objects.select_related("expert_profile"),
-                    [answer.reviewed_by_id for answer in answers if answer.reviewed_by_id],
-                )
-                for answer in answers:
-                    if answer.reviewed_by_id:
-                        answer.reviewed_by = reviewers.get(answer.reviewed_by_id)
-            question.approved_answers = answers
-        return question.approved_answers
+        """The approved answers with their experts and reviewers.
+
+        Other renders join them in one query. A render for the page cache reads the answers
+        alone: their experts and reviewers are a small set that every page repeats, read once
+        per content generation by each worker (`shared_objects`).
+        """
+        if hasattr(question, "approved_answers"):
+            return question.approved_answers
+        answers = Answer.objects.approved().filter(question=question)
+        if not shares_parts(self.request):
+            answers = answers.select_related("expert", "reviewed_by__expert_profile")
+            question.approved_answers = list(answers)
+            return question.approved_answers
+        answers = list(answers)
+        request = self.request
+        experts = shared_objects(
+            request, "experts", Expert.objects.all(), [answer.expert_id for answer in answers]
+        )
+        reviewers = shared_objects(
+            request,
+            "reviewers",
+            get_user_model().objects.select_related("expert_profile"),
+            [answer.reviewed_by_id for answer in answers if answer.reviewed_by_id],
+        )
+        for answer in answers:
+            answer.expert = experts[answer.expert_id]
+            if answer.reviewed_by_id:
+                answer.reviewed_by = reviewers[answer.reviewed_by_id]
+        question.approved_answers = answers
+        return answers
 
     def get_context_data(self, **kwargs):
         question = self.object
@@ -178,6 +188,7 @@ class QuestionDetailView(PreviewableDetailView):
         tags = question.tag_list()
         return super().get_context_data(
             answers=answers,
+            description=seo.question_description(question, answers),
             tags=tags,
             continue_learning=question.continue_learning(
                 CONTINUE_LEARNING,

@@ -1,8 +1,12 @@
 from django import template
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from healthqa.cache import shared_part
+from healthqa.links import cached_reverse
 from healthqa.rendering import plain_text
 from healthqa.rendering import teaser as cut_teaser
 
@@ -12,6 +16,30 @@ register = template.Library()
 @register.filter
 def teaser(text, limit=150):
     return cut_teaser(plain_text(text), int(limit))
+
+
+@register.filter
+def iso_datetime(value):
+    """`|date:"c"` for an aware datetime, in the site's time zone (without the format parser)."""
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+@register.filter
+def long_date(value):
+    """`|date:"j F Y"` ("3 March 2026") for an aware datetime, in the site's time zone."""
+    if not value:
+        return ""
+    day = timezone.localtime(value)
+    return f"{day.day} {MONTHS[day.month]} {day.year}"
+
+
+@register.filter
+def tag_url(tag):
+    """The tag's page, or "" when its slug cannot make an address (as `{% url ... as %}`)."""
+    try:
+        return cached_reverse("healthqa:tag_detail", slug=tag.slug)
+    except NoReverseMatch:
+        return ""
 
 
 @register.simple_tag(takes_context=True)

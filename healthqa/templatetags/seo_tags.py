@@ -56,8 +56,3 @@ def canonical_url(context, obj=None):
 @register.simple_tag(takes_context=True)
 def absolute_static(context, path):
     return context["request"].build_absolute_uri(static(path))
-
-
-@register.simple_tag
-def question_description(question, answers):
-    return seo.question_description(question, answers)
