@@ -260,11 +260,15 @@ def _lookup(key):
 def _find(meta):
     """The stored page for this request in the live generation, or None. No database here:
     without a live generation nothing can be cached yet, and the view (through `cached_page`)
-    starts one."""
+    starts one. On a miss the generation is left in `meta` for `cached_page`: a page rendered
+    after a change but stored under the generation read before it is never looked up again."""
     generation = _get_quickly(GENERATION_KEY)
     if generation is None or _expired(generation):
         return None
-    return _lookup(_key(generation, meta))
+    stored = _lookup(_key(generation, meta))
+    if stored is None:
+        meta[_GENERATION_READ] = generation
+    return stored
 
 
 def _store(key, body, response):
@@ -301,6 +305,7 @@ def _respond(request, stored):
 
 
 _LOOKED_UP = "healthqa.page_cache.missed"  # set in the environ by PageCacheApp on a miss
+_GENERATION_READ = "healthqa.page_cache.generation"  # set by _find() on a miss
 
 
 class PageCacheMiddleware:
@@ -356,6 +361,8 @@ class PageCacheApp:
                     start_response("200 OK", stored["wsgi_headers"])
                     return [stored["body"]]
                 environ[_LOOKED_UP] = True
+                if _GENERATION_READ in meta:
+                    environ[_GENERATION_READ] = meta[_GENERATION_READ]
         return self.application(environ, start_response)
 
 
@@ -425,7 +432,7 @@ def cached_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable(request.META) or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        generation = current_generation()
+        generation = request.META.get(_GENERATION_READ) or current_generation()
         key = _key(generation, request.META)
         if not isinstance(caches["default"], DummyCache):
             # Read by shared_part(): with a cache that keeps nothing every request is a new

@@ -306,13 +306,21 @@ class Topic(Versioned, Timestamped):
 
 
 class QuestionQuerySet(models.QuerySet):
+    @staticmethod
+    def live_condition(prefix=""):
+        """What `live()` asks, for a query that reaches questions through `prefix`
+        ("question__" from answers)."""
+        return Q(
+            **{
+                f"{prefix}status": Question.Status.PUBLISHED,
+                f"{prefix}published_at__isnull": False,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
+        )
+
     def live(self):
         """Published and not scheduled for later: `public()` without its answer rule."""
-        return self.filter(
-            status=Question.Status.PUBLISHED,
-            published_at__isnull=False,
-            published_at__lte=timezone.now(),
-        )
+        return self.filter(self.live_condition())
 
     def public(self):
         """Published, not scheduled for later, with an approved answer by an active expert."""
@@ -430,22 +438,25 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
             ).order_by("name")
         )
 
-    def continue_learning(self, limit=4, *, tags=None, topic_articles=None):
+    def continue_learning(self, limit=4, *, tags=None, topic_articles=None, articles_by_id=None):
         """Up to `limit` public articles: curated picks in order, then the newest of the same
         topic, then the newest sharing a tag.
 
         `tags` saves reading the question's tags again; `topic_articles`, a function returning
         the topic's newest public articles (at least 2 × `limit` of them, or all there are),
-        lets every question of a topic share that list.
+        lets every question of a topic share that list; `articles_by_id`, a function from ids
+        to {id: article}, lets pages share the picked articles too.
         """
         from articles.models import Article
 
         public = Article.objects.public().select_related("topic")
-        picks = list(
-            public.filter(question_picks__question=self).order_by("question_picks__position")[
-                :limit
-            ]
-        )
+        picked = public.filter(question_picks__question=self).order_by("question_picks__position")
+        if articles_by_id is None:
+            picks = list(picked[:limit])
+        else:
+            ids = list(picked.values_list("pk", flat=True)[:limit])
+            found = articles_by_id(ids)
+            picks = [found[pk] for pk in ids if pk in found]
         chosen = {article.pk for article in picks}
         if len(picks) < limit and self.topic_id:
             if topic_articles is None:

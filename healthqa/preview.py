@@ -23,10 +23,6 @@ class PreviewableDetailView(DetailView):
     def get_public_queryset(self):
         raise NotImplementedError
 
-    def is_public(self, obj):
-        """A last check on a row `get_public_queryset()` found; for rules cheaper in Python."""
-        return True
-
     def get(self, request, *args, **kwargs):
         try:
             self.object = self.get_object()
@@ -62,12 +58,21 @@ class PreviewableDetailView(DetailView):
             return obj
         return self.find_visible(slug=self.kwargs["slug"])
 
+    @staticmethod
+    def _one(queryset, lookup):
+        # The lookups name one row (slug or pk), so no ORDER BY as first() would add.
+        return next(iter(queryset.filter(**lookup).order_by()[:1]), None)
+
+    def find_public(self, lookup):
+        """The public object the lookup (slug or pk) names, or None."""
+        return self._one(self.get_public_queryset(), lookup)
+
     def find_visible(self, **lookup):
-        obj = self.get_public_queryset().filter(**lookup).first()
-        if obj is not None and self.is_public(obj):
+        obj = self.find_public(lookup)
+        if obj is not None:
             return obj
         if self.can_preview():
-            obj = self.get_queryset().filter(**lookup).first()
+            obj = self._one(self.get_queryset(), lookup)
             if obj is not None:
                 self.is_preview = True
                 return obj

@@ -15,7 +15,14 @@ from experts.models import Expert
 from healthqa import search, seo
 from healthqa.cache import shared_objects, shared_part, shares_parts
 from healthqa.forms import AskForm, FlagForm, SearchForm
-from healthqa.models import AdPlacement, Answer, Question, SearchDocument, Topic
+from healthqa.models import (
+    AdPlacement,
+    Answer,
+    Question,
+    QuestionQuerySet,
+    SearchDocument,
+    Topic,
+)
 from healthqa.origin import same_origin_only
 from healthqa.preview import PreviewableDetailView
 from healthqa.ratelimit import rate_limited
@@ -106,36 +113,47 @@ class QuestionDetailView(PreviewableDetailView):
         base = Question.objects.all() if base is None else base
         return base.select_related("topic")
 
-    def get_public_queryset(self):
-        # Question.objects.public() in two halves: the row among live questions by its slug,
-        # then the approved-answer rule on the answers the page shows anyway (is_public), which
-        # spares an EXISTS subquery on every page.
-        return self.get_queryset(Question.objects.live())
-
-    def is_public(self, question):
-        return bool(self.answers_of(question))
+    def find_public(self, lookup):
+        # Question.objects.public() is "live, with an approved answer by an active expert": the
+        # question's approved answers, joined with it and its topic, are one query that finds
+        # the question and checks the answer rule at once.
+        question_lookup = {f"question__{name}": value for name, value in lookup.items()}
+        answers = self.with_people(
+            Answer.objects.approved()
+            .filter(QuestionQuerySet.live_condition("question__"), **question_lookup)
+            .select_related("question__topic")
+        )
+        if not answers:
+            return None
+        question = answers[0].question
+        for answer in answers:
+            answer.question = question
+        question.approved_answers = answers
+        return question
 
     def answers_of(self, question):
-        """The approved answers with their experts and reviewers.
+        """The approved answers of a question found another way (a preview)."""
+        if not hasattr(question, "approved_answers"):
+            question.approved_answers = self.with_people(
+                Answer.objects.approved().filter(question=question)
+            )
+        return question.approved_answers
+
+    def with_people(self, answers):
+        """The answers with their experts and reviewers.
 
         Other renders join them in one query. A render for the page cache reads the answers
         alone: their experts and reviewers are a small set that every page repeats, read once
         per content generation by each worker (`shared_objects`).
         """
-        if hasattr(question, "approved_answers"):
-            return question.approved_answers
-        answers = Answer.objects.approved().filter(question=question)
         if not shares_parts(self.request):
-            answers = answers.select_related("expert", "reviewed_by__expert_profile")
-            question.approved_answers = list(answers)
-            return question.approved_answers
+            return list(answers.select_related("expert", "reviewed_by__expert_profile"))
         answers = list(answers)
-        request = self.request
         experts = shared_objects(
-            request, "experts", Expert.objects.all(), [answer.expert_id for answer in answers]
+            self.request, "experts", Expert.objects.all(), [answer.expert_id for answer in answers]
         )
         reviewers = shared_objects(
-            request,
+            self.request,
             "reviewers",
             get_user_model().objects.select_related("expert_profile"),
             [answer.reviewed_by_id for answer in answers if answer.reviewed_by_id],
@@ -144,7 +162,6 @@ class QuestionDetailView(PreviewableDetailView):
             answer.expert = experts[answer.expert_id]
             if answer.reviewed_by_id:
                 answer.reviewed_by = reviewers[answer.reviewed_by_id]
-        question.approved_answers = answers
         return answers
 
     def get_context_data(self, **kwargs):
@@ -186,6 +203,7 @@ class QuestionDetailView(PreviewableDetailView):
             )
 
         tags = question.tag_list()
+        cards = Article.objects.select_related("topic")
         return super().get_context_data(
             answers=answers,
             description=seo.question_description(question, answers),
@@ -194,6 +212,11 @@ class QuestionDetailView(PreviewableDetailView):
                 CONTINUE_LEARNING,
                 tags=tags,
                 topic_articles=newest_topic_articles if topic else None,
+                articles_by_id=(
+                    (lambda ids: shared_objects(self.request, "articles", cards, ids))
+                    if shares_parts(self.request)
+                    else None
+                ),
             ),
             ad=ad,
             breadcrumbs=[(topic.name, topic.get_absolute_url())] if topic else [],
