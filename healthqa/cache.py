@@ -45,6 +45,9 @@ GENERATION_KEY = "healthqa:content-generation"
 PAGE_TIMEOUT = 60 * 60 * 24
 # Set per response.
 _UNSTORED_HEADERS = {"content-length", "x-page-cache", "set-cookie"}
+# Part of every key: a release that changes what _store() keeps changes it, so that pages stored
+# by the previous release are never read in the new shape.
+_STORED_FORMAT = 2
 
 
 class _ReusedClients(RedisCacheClient):
@@ -229,6 +232,7 @@ def _key(generation, meta):
     """
     address = repr(
         (
+            _STORED_FORMAT,
             _settings_fingerprint(),
             _scheme(meta),
             _host(meta),

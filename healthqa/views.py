@@ -161,7 +161,7 @@ class QuestionDetailView(PreviewableDetailView):
         for answer in answers:
             answer.expert = experts[answer.expert_id]
             if answer.reviewed_by_id:
-                answer.reviewed_by = reviewers[answer.reviewed_by_id]
+                answer.reviewed_by = reviewers.get(answer.reviewed_by_id)
         return answers
 
     def get_context_data(self, **kwargs):
