@@ -47,7 +47,7 @@ PAGE_TIMEOUT = 60 * 60 * 24
 _UNSTORED_HEADERS = {"content-length", "x-page-cache", "set-cookie"}
 # Part of every key: a release that changes what _store() keeps changes it, so that pages stored
 # by the previous release are never read in the new shape.
-_STORED_FORMAT = 2
+_STORED_FORMAT = 3
 
 
 class _ReusedClients(RedisCacheClient):
@@ -276,40 +276,32 @@ def _find(meta):
 
 
 def _store(key, body, response):
+    """The body and its headers as a hit sends them (a list of pairs, as start_response takes)."""
     headers = [
         (name, value)
         for name, value in response.headers.items()
         if name.lower() not in _UNSTORED_HEADERS
     ]
-    stored = {
-        "body": body,
-        "headers": dict(headers),
-        # Ready for PageCacheApp: what start_response() takes for a hit.
-        "wsgi_headers": headers + [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")],
-        "etag": response["ETag"],
-        "last_modified": parse_http_date_safe(response["Last-Modified"]),
-    }
-    cache.set(key, stored, PAGE_TIMEOUT)
+    headers += [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
+    cache.set(key, {"body": body, "headers": headers}, PAGE_TIMEOUT)
 
 
 def _respond(request, stored):
     """A stored page as a response, with its own headers; 304 when the reader has it."""
-    body = stored["body"]
-    response = HttpResponse(body, headers=stored["headers"])
-    response.headers["Content-Length"] = str(len(body))
-    response.headers["X-Page-Cache"] = "hit"
+    response = HttpResponse(stored["body"], headers=stored["headers"])
     if request.method == "GET":  # as ConditionalGetMiddleware does
         return get_conditional_response(
             request,
-            etag=stored["etag"],
-            last_modified=stored["last_modified"],
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
     return response
 
 
-_LOOKED_UP = "healthqa.page_cache.missed"  # set in the environ by PageCacheApp on a miss
-_GENERATION_READ = "healthqa.page_cache.generation"  # set by _find() on a miss
+# Left in the environ by _find() when it found no page: the generation it read, which
+# cached_page() reuses and which tells PageCacheMiddleware the lookup was made.
+_GENERATION_READ = "healthqa.page_cache.generation"
 
 
 class PageCacheMiddleware:
@@ -323,7 +315,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _cacheable(request.META) and not request.META.get(_LOOKED_UP):
+        if _cacheable(request.META) and _GENERATION_READ not in request.META:
             stored = _find(request.META)
             if stored is not None:
                 return _respond(request, stored)
@@ -362,9 +354,8 @@ class PageCacheApp:
             if _cacheable(meta):
                 stored = _find(meta)
                 if stored is not None:
-                    start_response("200 OK", stored["wsgi_headers"])
+                    start_response("200 OK", stored["headers"])
                     return [stored["body"]]
-                environ[_LOOKED_UP] = True
                 if _GENERATION_READ in meta:
                     environ[_GENERATION_READ] = meta[_GENERATION_READ]
         return self.application(environ, start_response)

@@ -33,10 +33,12 @@ RELATED_QUESTIONS = 5
 CONTINUE_LEARNING = 4
 
 
+# Who an answer shows: its expert, and the moderator who reviewed it with their profile.
+ANSWER_PEOPLE = ("expert", "reviewed_by__expert_profile")
+
+
 def approved_answers():
-    return Answer.objects.approved().select_related(
-        "expert", "reviewed_by", "reviewed_by__expert_profile"
-    )
+    return Answer.objects.approved().select_related(*ANSWER_PEOPLE)
 
 
 def question_cards(queryset):
@@ -147,7 +149,7 @@ class QuestionDetailView(PreviewableDetailView):
         per content generation by each worker (`shared_objects`).
         """
         if not shares_parts(self.request):
-            return list(answers.select_related("expert", "reviewed_by__expert_profile"))
+            return list(answers.select_related(*ANSWER_PEOPLE))
         answers = list(answers)
         experts = shared_objects(
             self.request, "experts", Expert.objects.all(), [answer.expert_id for answer in answers]

@@ -1,4 +1,5 @@
 import os
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -109,6 +110,10 @@ def pytest_runtest_logreport(report):
 
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+needs_chromium = pytest.mark.skipif(
+    not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
+    reason="Debian's chromium is not installed (apt-get install chromium)",
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

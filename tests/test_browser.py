@@ -1,19 +1,13 @@
 """The reader's question page in a real browser: Debian's Chromium driven by Playwright."""
 
-import os
-import shutil
-
 import pytest
 
-from tests.conftest import CHROMIUM
+from tests.conftest import needs_chromium
 from tests.factories import ArticleFactory, ExpertFactory, TopicFactory, make_public_question
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
+    needs_chromium,
 ]
 
 

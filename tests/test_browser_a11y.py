@@ -5,8 +5,6 @@ Screenshots of each page at 1280 and 360 px are written to /tmp/browser-<page>-<
 """
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from healthqa.models import Question
-from tests.conftest import CHROMIUM
+from tests.conftest import needs_chromium
 from tests.factories import role_group
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,10 +20,7 @@ PUSHUPS = "why-does-my-back-hurt-when-i-do-push-ups"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
+    needs_chromium,
 ]
 
 

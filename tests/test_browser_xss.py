@@ -7,16 +7,13 @@ hook alert() dialogs and the payloads' `window.__xss` flag. A positive control s
 payloads raw and proves the hooks fire.
 """
 
-import os
-import shutil
-
 import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from healthqa.models import Flag, Question
 from healthqa.rendering import render_markdown
-from tests.conftest import CHROMIUM
+from tests.conftest import needs_chromium
 from tests.hostile import (
     DOM_CHECK_JS,
     HOOK_JS,
@@ -29,11 +26,6 @@ from tests.hostile import (
 )
 
 ALL_PAYLOADS = XSS_PAYLOADS + blns()
-
-needs_chromium = pytest.mark.skipif(
-    not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-    reason="Debian's chromium is not installed (apt-get install chromium)",
-)
 
 
 def paged(client, url, limit=60):
