@@ -1,14 +1,9 @@
 from django.contrib import admin
 
 from articles.models import Article, Source
-from healthqa.admin import (
-    FIELD_OVERRIDES,
-    HistoryAdmin,
-    PublishingActions,
-    SharesPreviews,
-    publication_label,
-    thumbnail,
-)
+from healthqa.admin.base import FIELD_OVERRIDES, PublishingActions, publication_label, thumbnail
+from healthqa.admin.history import HistoryAdmin
+from healthqa.admin.previews import SharesPreviews
 
 
 class SourceInline(admin.TabularInline):

@@ -1,21 +1,14 @@
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from healthqa import search
-from healthqa.images import validate_image
-from healthqa.links import cached_reverse
-from healthqa.models import (
-    KeepsOldSlugs,
-    PublishingMixin,
-    Timestamped,
-    Versioned,
-    unique_slug,
-    with_rendered,
-)
-from healthqa.rendering import plain_text, render_markdown, teaser
+from healthqa.core.bases import Timestamped, Versioned, unique_slug, with_rendered
+from healthqa.core.images import validate_image
+from healthqa.core.links import cached_reverse
+from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -29,6 +22,43 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         return self.select_related("topic").order_by("-published_at", "-pk")
+
+    def continue_learning(
+        self, question, limit=4, *, tags=None, topic_articles=None, articles_by_id=None
+    ):
+        """The "Continue Learning" block of `question`: up to `limit` public articles, the
+        curated picks in order, then the newest of the same topic, then the newest sharing a tag.
+
+        `tags` saves reading the question's tags again; `topic_articles`, a function returning
+        the topic's newest public articles (at least 2 × `limit` of them, or all there are),
+        lets every question of a topic share that list; `articles_by_id`, a function from ids
+        to {id: article}, lets pages share the picked articles too.
+        """
+        public = self.public().select_related("topic")
+        picked = public.filter(question_picks__question=question).order_by(
+            "question_picks__position"
+        )
+        if articles_by_id is None:
+            picks = list(picked[:limit])
+        else:
+            ids = list(picked.values_list("pk", flat=True)[:limit])
+            found = articles_by_id(ids)
+            picks = [found[pk] for pk in ids if pk in found]
+        chosen = {article.pk for article in picks}
+        if len(picks) < limit and question.topic_id:
+            if topic_articles is None:
+                more = public.filter(topic_id=question.topic_id).exclude(pk__in=chosen)
+                picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+            else:
+                more = [article for article in topic_articles() if article.pk not in chosen]
+                picks += more[: limit - len(picks)]
+            chosen = {article.pk for article in picks}
+        if len(picks) < limit:
+            tag_ids = [tag.pk for tag in (question.tags.all() if tags is None else tags)]
+            if tag_ids:
+                more = public.filter(tags__in=tag_ids).exclude(pk__in=chosen).distinct()
+                picks += list(more.order_by("-published_at", "-pk")[: limit - len(picks)])
+        return picks
 
 
 class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
@@ -115,9 +145,7 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
             self.published_at = timezone.now()
         self.body_html = render_markdown(self.body)
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
-        with transaction.atomic():  # the row and its index entry, or neither
-            super().save(*args, **kwargs)
-            search.index_article(self)
+        super().save(*args, **kwargs)
 
     @property
     def teaser(self):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from articles import views
-from healthqa.cache import cached_page
+from healthqa.pagecache.middleware import cached_page
 
 app_name = "articles"
 

@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from articles.models import Article
-from healthqa.preview import PreviewableDetailView
+from healthqa.public.previews import PreviewableDetailView
 
 
 class ArticleListView(ListView):

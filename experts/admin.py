@@ -4,7 +4,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from experts.models import Expert
-from healthqa.admin import FIELD_OVERRIDES, HistoryAdmin, thumbnail
+from healthqa.admin.base import FIELD_OVERRIDES, thumbnail
+from healthqa.admin.history import HistoryAdmin
 
 
 @admin.register(Expert)

@@ -1,14 +1,14 @@
+from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from healthqa import search
-from healthqa.images import validate_image
-from healthqa.links import cached_reverse
-from healthqa.models import Timestamped, Versioned, unique_slug
+from healthqa.core.bases import Timestamped, Versioned, unique_slug
+from healthqa.core.images import validate_image
+from healthqa.core.links import cached_reverse
+from healthqa.core.permissions import require
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -17,11 +17,11 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def with_answer_counts(self):
-        from healthqa.models import Answer
-
+        # Answers are a healthqa model, which imports this module: reached through the relation.
+        answers = self.model._meta.get_field("answers").related_model.objects
         return self.annotate(
             public_answer_count=models.Count(
-                "answers", filter=Q(answers__in=Answer.objects.public()), distinct=True
+                "answers", filter=Q(answers__in=answers.public()), distinct=True
             )
         )
 
@@ -105,10 +105,9 @@ class Expert(Versioned, Timestamped):
         return "".join(w[0] for w in words[:3]).upper() or "?"
 
     def mark_verified(self, *, by):
-        from healthqa.models import ModerationEvent
-
-        if not (by and by.is_active and by.has_perm("experts.change_expert")):
-            raise PermissionDenied("You do not have permission to verify experts.")
+        require(by, "experts.change_expert", "You do not have permission to verify experts.")
+        # The audit log is a healthqa model, which imports this module: found by label.
+        ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
         with transaction.atomic():
             self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
             self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
@@ -121,13 +120,4 @@ class Expert(Versioned, Timestamped):
             self.slug = unique_slug(Expert, self.name, instance=self)
         if self.verified and self.verified_at is None:
             self.verified_at = timezone.now()
-        with transaction.atomic():  # the row and the index entries it hides, or neither
-            was_active = (
-                None
-                if self._state.adding
-                else Expert.objects.filter(pk=self.pk).values_list("is_active", flat=True).first()
-            )
-            super().save(*args, **kwargs)
-            if was_active is not None and was_active != self.is_active:
-                # An inactive expert's answers are hidden: so is their text in the search index.
-                search.index_expert_answers(self)
+        super().save(*args, **kwargs)

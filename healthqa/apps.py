@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 
 
 class HealthQAConfig(AppConfig):
@@ -7,8 +8,18 @@ class HealthQAConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from healthqa.cache import connect_invalidation
-        from healthqa.images import connect_upload_reencoding
+        """Connect the receivers that keep derived data in step with the content: the search
+        index and the page cache (on commit), and re-encoded image uploads."""
+        from healthqa.core.images import connect_upload_reencoding
+        from healthqa.pagecache import invalidation
+        from healthqa.search import sync
 
-        connect_invalidation()
+        sync.connect()
+        invalidation.connect()
         connect_upload_reencoding()
+
+
+class HealthQAAdminConfig(AdminConfig):
+    """django.contrib.admin with our site (review pages, counts on the home page) as default."""
+
+    default_site = "healthqa.admin.site.default_site"

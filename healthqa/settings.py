@@ -64,7 +64,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "healthqa.apps.HealthQAAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,13 +84,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: a page cache hit for an anonymous reader is answered here, with the headers the
-    # middleware below gave the page when it was rendered (see healthqa/cache.py).
-    "healthqa.cache.PageCacheMiddleware",
+    # middleware below gave the page when it was rendered (see healthqa/pagecache/).
+    "healthqa.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
-    "healthqa.middleware.SecurityHeadersMiddleware",
+    "healthqa.public.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "healthqa.context_processors.site",
+                "healthqa.public.context_processors.site",
             ],
         },
     },
@@ -145,7 +145,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis backend, reusing one client per connection pool.
-            "BACKEND": "healthqa.cache.RedisCache",
+            "BACKEND": "healthqa.pagecache.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "healthqa",
         }
@@ -191,7 +191,7 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", True)
 
 # Image renditions (sorl-thumbnail): made once on first use, written next to the uploads under
 # cache/, remembered in the Django cache only (no query per image; see healthqa/thumbnail_store.py).
-THUMBNAIL_KVSTORE = "healthqa.thumbnail_store.CacheKVStore"
+THUMBNAIL_KVSTORE = "healthqa.core.thumbnail_store.CacheKVStore"
 THUMBNAIL_CACHE = "default"
 THUMBNAIL_QUALITY = 82
 THUMBNAIL_UPSCALE = False
@@ -278,7 +278,7 @@ AXES_HANDLER = (
     if REDIS_URL
     else ("axes.handlers.database.AxesDatabaseHandler")
 )
-AXES_CLIENT_IP_CALLABLE = "healthqa.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "healthqa.public.ratelimit.client_ip"
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -3,11 +3,11 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 
-from healthqa import previews, views
-from healthqa.cache import cached_page
-from healthqa.feeds import LatestArticlesFeed, LatestQuestionsFeed
-from healthqa.media import serve_media
-from healthqa.sitemaps import sitemaps
+from healthqa.pagecache.middleware import cached_page
+from healthqa.public import previews, views
+from healthqa.public.feeds import LatestArticlesFeed, LatestQuestionsFeed
+from healthqa.public.media import serve_media
+from healthqa.public.sitemaps import sitemaps
 
 healthqa_patterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
@@ -55,6 +55,6 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-handler400 = "healthqa.views.bad_request"
-handler404 = "healthqa.views.page_not_found"
-handler500 = "healthqa.views.server_error"
+handler400 = "healthqa.public.views.bad_request"
+handler404 = "healthqa.public.views.page_not_found"
+handler500 = "healthqa.public.views.server_error"

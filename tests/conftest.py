@@ -24,6 +24,21 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _derived_data_without_commit(request, monkeypatch):
+    """The search index is written when a transaction commits. Tests on the `db` fixture run in
+    a transaction that is rolled back, never committed: there it is written at once instead.
+    Transactional tests (live server, `transaction=True`) keep the real on-commit path."""
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        return
+    from healthqa.search import sync
+
+    monkeypatch.setattr(sync, "after_commit", lambda callback, using: callback())
+
+
 @pytest.fixture
 def plain_cookies(settings):
     """The live server speaks plain HTTP: __Host- cookies (which need Secure) would be refused."""

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from healthqa.core.urgency import mask_contact_details, urgent_signs
 from healthqa.models import Flag, Question
-from healthqa.ratelimit import client_ip
-from healthqa.triage import mask_contact_details, urgent_signs
+from healthqa.public.ratelimit import client_ip
 from tests.factories import make_public_question
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from articles.models import Article
 from healthqa.models import Question
 from tests.conftest import needs_chromium
 from tests.factories import role_group
@@ -37,7 +38,7 @@ def demo_pages(transactional_db, settings):
         "home": "/",
         "topic": question.topic.get_absolute_url(),
         "question": question.get_absolute_url(),
-        "article": question.continue_learning()[0].get_absolute_url(),
+        "article": Article.objects.continue_learning(question)[0].get_absolute_url(),
         "expert": question.answers.first().expert.get_absolute_url(),
         "search": "/search/?q=back+pain",
         "ask": "/ask/",

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
+from healthqa.core.markdown import render_markdown
 from healthqa.models import Flag, Question
-from healthqa.rendering import render_markdown
 from tests.conftest import needs_chromium
 from tests.hostile import (
     DOM_CHECK_JS,

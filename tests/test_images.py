@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from healthqa.images import validate_image
+from healthqa.core.images import validate_image
 from tests.factories import AdPlacementFactory, image_bytes
 
 

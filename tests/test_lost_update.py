@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from healthqa.models import Answer, EditConflict, ModerationEvent, Question, SiteSettings, Topic
+from healthqa.core.bases import EditConflict
+from healthqa.models import Answer, ModerationEvent, Question, SiteSettings, Topic
 from tests.factories import (
     PASSWORD,
     AdPlacementFactory,

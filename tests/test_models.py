@@ -273,7 +273,7 @@ def test_continue_learning_puts_curated_picks_first_in_position_order(back_pain)
     ContinueLearningPickFactory(question=question, article=first, position=1)
     same_topic = ArticleFactory(topic=back_pain, published_at=days_ago(1))
 
-    assert question.continue_learning() == [first, second, same_topic]
+    assert Article.objects.continue_learning(question) == [first, second, same_topic]
 
 
 def test_continue_learning_fills_with_newest_same_topic_then_shared_tag_articles(back_pain):
@@ -285,7 +285,7 @@ def test_continue_learning_fills_with_newest_same_topic_then_shared_tag_articles
     tagged = ArticleFactory(topic=TopicFactory(), tags=["push-ups"], published_at=days_ago(1))
     ArticleFactory(topic=TopicFactory(), tags=["sleep"], published_at=days_ago(1))
 
-    assert question.continue_learning() == [pick, newer_topic, older_topic, tagged]
+    assert Article.objects.continue_learning(question) == [pick, newer_topic, older_topic, tagged]
 
 
 def test_continue_learning_orders_shared_tag_articles_newest_first(back_pain):
@@ -293,7 +293,7 @@ def test_continue_learning_orders_shared_tag_articles_newest_first(back_pain):
     older = ArticleFactory(topic=back_pain, tags=["posture"], published_at=days_ago(9))
     newer = ArticleFactory(topic=back_pain, tags=["push-ups"], published_at=days_ago(3))
 
-    assert question.continue_learning() == [newer, older]
+    assert Article.objects.continue_learning(question) == [newer, older]
 
 
 def test_continue_learning_returns_at_most_four_articles(back_pain):
@@ -304,8 +304,8 @@ def test_continue_learning_returns_at_most_four_articles(back_pain):
         ArticleFactory(topic=back_pain)
         ArticleFactory(tags=["push-ups"])
 
-    assert len(question.continue_learning()) == 4
-    assert len(question.continue_learning(limit=2)) == 2
+    assert len(Article.objects.continue_learning(question)) == 4
+    assert len(Article.objects.continue_learning(question, limit=2)) == 2
 
 
 def test_continue_learning_stops_at_four_curated_picks(back_pain):
@@ -313,7 +313,7 @@ def test_continue_learning_stops_at_four_curated_picks(back_pain):
     picks = [ContinueLearningPickFactory(question=question, position=p).article for p in range(5)]
     ArticleFactory(topic=back_pain, published_at=days_ago(0))
 
-    assert question.continue_learning() == picks[:4]
+    assert Article.objects.continue_learning(question) == picks[:4]
 
 
 def test_continue_learning_never_shows_articles_readers_cannot_see(back_pain, frozen):
@@ -329,7 +329,7 @@ def test_continue_learning_never_shows_articles_readers_cannot_see(back_pain, fr
     ContinueLearningPickFactory(question=question, article=ArticleFactory(scheduled=True))
     visible = ArticleFactory(topic=back_pain)
 
-    shown = question.continue_learning()
+    shown = Article.objects.continue_learning(question)
 
     assert shown == [visible]
     assert not set(hidden) & set(shown)
@@ -341,14 +341,14 @@ def test_continue_learning_lists_each_article_once(back_pain):
     ContinueLearningPickFactory(question=question, article=everywhere, position=0)
     also_tagged_twice = ArticleFactory(topic=TopicFactory(), tags=["push-ups", "posture"])
 
-    assert question.continue_learning() == [everywhere, also_tagged_twice]
+    assert Article.objects.continue_learning(question) == [everywhere, also_tagged_twice]
 
 
 def test_continue_learning_is_empty_without_picks_topic_or_tags():
     question = make_public_question(1, topic=None)
     ArticleFactory()
 
-    assert question.continue_learning() == []
+    assert Article.objects.continue_learning(question) == []
 
 
 # --- Ad placements -----------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
+from healthqa.core.text import word_diff
 from healthqa.models import Answer, ModerationEvent, Question
-from healthqa.moderation import word_diff
 from tests.factories import AnswerFactory, AssignmentFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

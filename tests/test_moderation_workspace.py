@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from healthqa.core.notifications import start_answer_url
 from healthqa.models import Answer
-from healthqa.notifications import start_answer_url
 from tests.factories import AnswerFactory, AssignmentFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db

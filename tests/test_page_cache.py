@@ -198,7 +198,7 @@ def test_a_page_that_shows_a_csrf_token_is_never_stored(rf):
     from django.http import HttpResponse
     from django.template import RequestContext, Template
 
-    from healthqa.cache import PageCacheMiddleware, cached_page
+    from healthqa.pagecache.middleware import PageCacheMiddleware, cached_page
 
     def form_page(request):
         html = Template("<form>{% csrf_token %}</form>").render(RequestContext(request))
@@ -319,7 +319,7 @@ def test_posts_are_never_answered_from_the_cache(question):
 
 
 def test_the_redis_backend_reuses_one_client_per_pool():
-    from healthqa.cache import RedisCache
+    from healthqa.pagecache.redis import RedisCache
 
     backend = RedisCache("redis://127.0.0.1:6379/14", {})
     assert backend._cache.get_client() is backend._cache.get_client()
@@ -419,7 +419,7 @@ def test_the_wsgi_app_answers_a_hit_with_the_stored_page_and_headers(
 def test_the_wsgi_app_hands_everything_else_to_django(settings, question, extra):
     import io
 
-    from healthqa.cache import PageCacheApp
+    from healthqa.pagecache.middleware import PageCacheApp
 
     get(Client(), question.get_absolute_url())
     if extra.get("HTTP_COOKIE", "").startswith("sessionid"):
@@ -476,7 +476,7 @@ def test_the_wsgi_app_finds_pages_at_unicode_addresses(wsgi_get):
 def test_quick_redis_reads_match_the_client_and_survive_a_lost_connection():
     import os
 
-    from healthqa.cache import RedisCache
+    from healthqa.pagecache.redis import RedisCache
 
     backend = RedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "quick-read-test"})
     backend.set("generation", {"id": "abc", "next": None})

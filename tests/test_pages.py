@@ -410,7 +410,7 @@ def test_every_image_on_the_question_page_has_alt_text(client):
 
 
 def test_server_error_page_renders_without_context(client, settings):
-    from healthqa.views import server_error
+    from healthqa.public.views import server_error
 
     response = server_error(None)
     assert response.status_code == 500

@@ -95,7 +95,7 @@ def test_page_query_count_is_within_budget_and_independent_of_content(page):
 def test_the_first_question_page_rendered_for_the_page_cache_is_within_budget(settings, size):
     """With a real cache, the first render of a generation fills the parts later pages share
     (experts, reviewers, topic articles, the ad): still within the page's budget."""
-    from healthqa.cache import content_changed
+    from healthqa.pagecache.store import content_changed
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     url = build(size)["question"]

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from healthqa.rendering import plain_text, render_markdown, sanitize_html, teaser
+from healthqa.core.markdown import plain_text, render_markdown, sanitize_html, teaser
 
 # --- render_markdown ---------------------------------------------------------------------------
 

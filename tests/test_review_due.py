@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from healthqa.moderation import answers_due_for_review, articles_due_for_review
+from healthqa.admin.review_due import answers_due_for_review, articles_due_for_review
 from tests.factories import AnswerFactory, ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from healthqa import search
+from healthqa.search import results
+from healthqa.search.postgres import PostgresBackend
 from tests.factories import TopicFactory, make_public_question
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def small_cap(monkeypatch):
-    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    monkeypatch.setattr(results, "COUNT_CAP", 3)
 
 
 def questions_about(word, count, **fields):
@@ -75,7 +77,7 @@ needs_postgresql = pytest.mark.skipif(
 @pytest.fixture
 def small_ranked_set(monkeypatch):
     """A few matches are enough to leave the fully ranked path."""
-    backend = search.PostgresBackend
+    backend = PostgresBackend
     for name, value in [
         ("RANK_ALL", 5),
         ("TITLE_CANDIDATES", 2),
@@ -148,8 +150,8 @@ def test_pages_past_the_ranked_set_list_every_match_once(small_ranked_set, filte
 def test_the_title_candidates_are_read_from_the_title_index():
     """The index of migration 0010 is over the very expression the backend queries."""
     visible = search.search("magnesium").visible_documents()
-    candidates, params = search.PostgresBackend._candidates(
-        visible, search.PostgresBackend.query(search.parse("magnesium"), all_terms=True)
+    candidates, params = PostgresBackend._candidates(
+        visible, PostgresBackend.query(search.parse("magnesium"), all_terms=True)
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -21,8 +21,8 @@ from PIL import ExifTags, Image, ImageFile, ImageSequence
 
 from articles.models import Article
 from experts.models import Expert
-from healthqa import images
-from healthqa.images import ImageUploadField, reencoded_image, validate_image
+from healthqa.core import images
+from healthqa.core.images import ImageUploadField, reencoded_image, validate_image
 from tests.factories import AdPlacementFactory, ArticleFactory, ExpertFactory, image_bytes
 
 HTML_PAYLOAD = b"<html><script>alert(1)</script></html>"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import healthqa.images
+import healthqa.core.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=200)),
                 ('excerpt', models.TextField(blank=True, help_text='Shown on cards, cut near 150 characters.', verbose_name='teaser')),
                 ('body', models.TextField(help_text='Markdown.')),
-                ('image', models.TextField(blank=True, max_length=100, validators=[healthqa.images.validate_image])),
+                ('image', models.TextField(blank=True, max_length=100, validators=[healthqa.core.images.validate_image])),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it.', max_length=200, verbose_name='image alt text')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import healthqa.images
+import healthqa.core.images
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('credentials', models.CharField(blank=True, help_text='For example "MD, FACSM".', max_length=160)),
                 ('headline', models.CharField(blank=True, help_text='One line under the name.', max_length=200)),
                 ('bio', models.TextField(blank=True, help_text='Markdown.')),
-                ('photo', models.TextField(blank=True, help_text='A portrait for a person, a logo for an organization.', max_length=100, validators=[healthqa.images.validate_image], verbose_name='photo or logo')),
+                ('photo', models.TextField(blank=True, help_text='A portrait for a person, a logo for an organization.', max_length=100, validators=[healthqa.core.images.validate_image], verbose_name='photo or logo')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('website', models.URLField(blank=True)),

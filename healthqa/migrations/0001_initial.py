@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import healthqa.images
+import healthqa.core.images
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('name', models.CharField(help_text='For editors; not shown to readers.', max_length=120)),
                 ('slot', models.CharField(choices=[('question_page', 'Question page'), ('article_page', 'Article page')], default='question_page', max_length=30)),
-                ('image', models.ImageField(height_field='image_height', upload_to='ads/%Y/%m/', validators=[healthqa.images.validate_image], width_field='image_width')),
+                ('image', models.ImageField(height_field='image_height', upload_to='ads/%Y/%m/', validators=[healthqa.core.images.validate_image], width_field='image_width')),
                 ('image_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('image_alt', models.CharField(max_length=200, verbose_name='alt text')),

@@ -4,7 +4,7 @@ from django.db import migrations
 #
 # 1. A GIN index over the title's own tsvector (the A-weighted part of `vector`), so that a word
 #    matching most documents can rank title matches without reading every match (see
-#    PostgresBackend.rows). Its expression must stay that of healthqa.search._TitleVector.
+#    PostgresBackend.rows). Its expression must stay that of healthqa.search.postgres._TitleVector.
 # 2. No "fast update" pending list on either GIN index: new entries would wait in an unsorted
 #    list (up to 4 MB) that every search reads in full until a VACUUM, and autovacuum may be
 #    off or late. Rebuilding the index of 100,000 questions takes no longer without it.

@@ -5,10 +5,10 @@ from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from healthqa.cache import shared_part
-from healthqa.links import cached_reverse
-from healthqa.rendering import plain_text
-from healthqa.rendering import teaser as cut_teaser
+from healthqa.core.links import cached_reverse
+from healthqa.core.markdown import plain_text
+from healthqa.core.markdown import teaser as cut_teaser
+from healthqa.pagecache.shared import shared_part
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 Renditions are made by sorl-thumbnail on first use (Pillow; EXIF not copied; orientation
 applied), stored beside the uploads and remembered in the Django cache
-(`healthqa.thumbnail_store`): pages make no database query for their images.
+(`healthqa.core.thumbnail_store`): pages make no database query for their images.
 """
 
 import logging

@@ -1,11 +1,11 @@
-"""JSON-LD and canonical URLs in templates; the data itself is built in healthqa.seo."""
+"""JSON-LD and canonical URLs in templates; the data itself is built in healthqa.public.seo."""
 
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from healthqa import seo
+from healthqa.public import seo
 from healthqa.templatetags.picture_tags import rendition_url
 
 register = template.Library()

@@ -17,8 +17,8 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article
 from experts.models import Expert
 from healthqa import search
+from healthqa.core.markdown import render_markdown
 from healthqa.models import Answer, ContinueLearningPick, Question, Topic
-from healthqa.rendering import render_markdown
 
 TOPICS = [
     ("Back Pain", ["back", "lower back", "spine", "neck"]),

@@ -30,8 +30,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from articles.models import Article, Source
 from experts.models import Expert
-from healthqa import demo_content as content
 from healthqa import search
+from healthqa.demo import content
 from healthqa.models import (
     AdPlacement,
     Answer,

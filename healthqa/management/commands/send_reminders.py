@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from healthqa import notifications
+from healthqa.core import notifications
 from healthqa.models import Assignment
 
 

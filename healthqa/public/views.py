@@ -12,21 +12,15 @@ from taggit.models import Tag
 
 from articles.models import Article
 from experts.models import Expert
-from healthqa import search, seo
-from healthqa.cache import shared_objects, shared_part, shares_parts
-from healthqa.forms import AskForm, FlagForm, SearchForm
-from healthqa.models import (
-    AdPlacement,
-    Answer,
-    Question,
-    QuestionQuerySet,
-    SearchDocument,
-    Topic,
-)
-from healthqa.origin import same_origin_only
-from healthqa.preview import PreviewableDetailView
-from healthqa.ratelimit import rate_limited
-from healthqa.triage import urgent_signs
+from healthqa import search
+from healthqa.core.urgency import urgent_signs
+from healthqa.models import AdPlacement, Answer, Question, QuestionQuerySet, SearchDocument, Topic
+from healthqa.pagecache.shared import shared_objects, shared_part, shares_parts
+from healthqa.public import seo
+from healthqa.public.forms import AskForm, FlagForm, SearchForm
+from healthqa.public.origin import same_origin_only
+from healthqa.public.previews import PreviewableDetailView
+from healthqa.public.ratelimit import rate_limited
 
 PAGE_SIZE = 20
 RELATED_QUESTIONS = 5
@@ -210,7 +204,8 @@ class QuestionDetailView(PreviewableDetailView):
             answers=answers,
             description=seo.question_description(question, answers),
             tags=tags,
-            continue_learning=question.continue_learning(
+            continue_learning=Article.objects.continue_learning(
+                question,
                 CONTINUE_LEARNING,
                 tags=tags,
                 topic_articles=newest_topic_articles if topic else None,

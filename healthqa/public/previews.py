@@ -1,10 +1,16 @@
-"""Detail views that readers see when public and permitted staff may preview before that."""
+"""Previews: detail views that readers see when public and permitted staff (or the holder of a
+signed preview link) may see before that."""
 
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
-from healthqa.models import SlugRedirect
+from healthqa.models import PreviewLink, SlugRedirect
+
+MAX_TOKEN_LENGTH = 200
 
 
 class PreviewableDetailView(DetailView):
@@ -13,7 +19,7 @@ class PreviewableDetailView(DetailView):
     A preview is marked in the context (`is_preview`) so the template shows a banner, and its
     response is kept out of search engines and shared caches. An address whose slug was renamed
     answers with a 301 to the current one, for whoever may see the object.
-    `healthqa.previews` sets `preview_link` to serve one object to a signed link's holder.
+    `healthqa.public.previews` sets `preview_link` to serve one object to a signed link's holder.
     """
 
     preview_permission = None
@@ -32,7 +38,7 @@ class PreviewableDetailView(DetailView):
                 raise
             return HttpResponsePermanentRedirect(renamed.get_absolute_url())
         if self.is_preview:
-            request.is_preview = True  # the page cache (healthqa.cache) never stores previews
+            request.is_preview = True  # the page cache (healthqa.pagecache) never stores previews
         response = self.render_to_response(self.get_context_data(object=self.object))
         if self.is_preview:
             response["X-Robots-Tag"] = "noindex, nofollow"
@@ -93,3 +99,24 @@ class PreviewableDetailView(DetailView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("is_preview", self.is_preview)
         return super().get_context_data(**kwargs)
+
+
+@require_GET
+def shared_preview(request, token):
+    """Render the object's own detail view for the holder of a usable link, and nothing else."""
+    link = PreviewLink.from_token(token) if len(token) <= MAX_TOKEN_LENGTH else None
+    obj = link.target if link is not None else None
+    if obj is None:
+        raise Http404("This preview link is not valid, has expired or was revoked.")
+    if type(obj).objects.public().filter(pk=obj.pk).exists():
+        return redirect(obj.get_absolute_url())
+    try:
+        match = resolve(obj.get_absolute_url())
+    except Resolver404:
+        raise Http404("This item has no page.") from None
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is None or not issubclass(view_class, PreviewableDetailView):
+        raise Http404("This item cannot be previewed.")
+    response = view_class.as_view(preview_link=link)(request, *match.args, **match.kwargs)
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,5 +1,5 @@
-from healthqa.cache import shared_part
 from healthqa.models import SiteSettings
+from healthqa.pagecache.shared import shared_part
 
 
 def site(request):

@@ -8,8 +8,8 @@ import json
 from django.templatetags.static import static
 from django.urls import reverse
 
+from healthqa.core.markdown import plain_text, teaser
 from healthqa.models import SiteSettings
-from healthqa.rendering import plain_text, teaser
 
 DESCRIPTION_LENGTH = 155
 CONTEXT = "https://schema.org"

@@ -1,0 +1,154 @@
+"""Helpers shared by the admins of all three apps."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html, format_html_join
+
+from healthqa.core.images import ImageUploadField
+from healthqa.core.text import refusal, when
+from healthqa.models import Answer, Assignment, ModerationEvent, Question
+
+# Links typed without a scheme are taken as https (Django 6's default; no deprecation warning).
+# Images are checked by our limits before Django's own Pillow check, so a decompression bomb
+# gets the message that names the limit.
+FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.ImageField: {"form_class": ImageUploadField},
+}
+
+
+def questions_for_expert(user):
+    """The questions an expert works on: assigned to them, or answered by them."""
+    return Question.objects.filter(
+        Exists(Assignment.objects.filter(question=OuterRef("pk"), expert__user=user))
+        | Exists(Answer.objects.filter(question=OuterRef("pk"), expert__user=user))
+    )
+
+
+def thumbnail(image, alt, *, width=None, height=None, box=64, empty="No image"):
+    """A small <img> fitted into a `box`-pixel square, or a quiet placeholder text."""
+    if not image:
+        return format_html('<span class="quiet">{}</span>', empty)
+    width, height = width or box, height or box
+    scale = min(1, box / width, box / height)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+        image.url,
+        max(1, round(width * scale)),
+        max(1, round(height * scale)),
+        alt,
+    )
+
+
+def publication_label(obj):
+    """Published / Scheduled for <date> / Draft / Archived …, for questions and articles."""
+    if obj.is_scheduled:
+        return f"Scheduled for {when(obj.published_at)}"
+    return obj.get_status_display()
+
+
+def apply_transition(modeladmin, request, queryset, method, done, **kwargs):
+    """Call `obj.<method>(by=request.user, **kwargs)` on each selected object.
+
+    The selected rows are locked (in primary-key order, so two bulk actions cannot deadlock)
+    until the whole action is done: a second moderator's identical action waits, then finds
+    the new state and is refused instead of applied twice. Each call is its own savepoint, so
+    one refusal leaves the others done; every refusal is reported as an error message naming
+    the object.
+    """
+    changed = 0
+    # The admin's queryset may count or group rows, which FOR UPDATE refuses: lock by id.
+    selected = queryset.order_by().values_list("pk", flat=True)
+    model = queryset.model
+    with transaction.atomic(using=queryset.db):
+        rows = model._default_manager.using(queryset.db).select_for_update()
+        for obj in rows.filter(pk__in=list(selected)).order_by("pk"):
+            try:
+                getattr(obj, method)(by=request.user, **kwargs)
+            except (ValidationError, PermissionDenied) as exc:
+                modeladmin.message_user(request, f"“{obj}”: {refusal(exc)}", messages.ERROR)
+            else:
+                changed += 1
+    if changed:
+        noun = model_ngettext(modeladmin.opts, changed)
+        modeladmin.message_user(request, f"{done} {changed} {noun}.", messages.SUCCESS)
+
+
+def moderation_history(obj, limit=50):
+    """The ModerationEvents of `obj` as a small read-only table, newest first."""
+    if obj is None or obj.pk is None:
+        return format_html('<span class="quiet">{}</span>', "Not saved yet.")
+    events = (
+        ModerationEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+        (
+            (
+                when(event.created_at),
+                event.actor or "—",
+                event.action,
+                event.from_state or "—",
+                event.to_state or "—",
+                event.note,
+            )
+            for event in events
+        ),
+    )
+    if not rows:
+        return format_html('<span class="quiet">{}</span>', "No state changes yet.")
+    return format_html(
+        "<table><thead><tr><th>When</th><th>Who</th><th>Action</th><th>Change</th>"
+        "<th>Note</th></tr></thead><tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records nobody adds, edits or deletes in the admin; the view permission shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PublishingActions:
+    """Bulk publish and archive through the models' own publish() / archive()."""
+
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        apply_transition(self, request, queryset, "publish", "Published")
+
+    @admin.action(description="Archive selected %(verbose_name_plural)s", permissions=["change"])
+    def archive(self, request, queryset):
+        apply_transition(self, request, queryset, "archive", "Archived")
+
+
+class ReadOnlyInline:
+    """An inline that lists related rows without letting anyone add, edit or delete them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

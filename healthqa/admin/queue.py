@@ -1,0 +1,178 @@
+"""The moderation queue: pending answers and revisions, decided in one click."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_POST
+
+from healthqa.admin.versions import last_change
+from healthqa.core.bases import EditConflict
+from healthqa.core.markdown import render_markdown
+from healthqa.core.permissions import can_moderate
+from healthqa.core.text import refusal, user_label, when, word_diff
+from healthqa.models import Answer, AnswerRevision
+
+
+class QueueItem:
+    """One answer waiting for a decision: a new answer, or a revision of a live one."""
+
+    def __init__(self, answer, revision):
+        self.answer = answer
+        self.revision = revision
+        self.is_revision = answer.status == Answer.Status.APPROVED
+        if self.is_revision:
+            self.waiting_since = revision.created_at
+            self.text = revision.body
+            self.diff = word_diff(answer.body, revision.body)
+        else:
+            self.waiting_since = answer.submitted_at or (revision and revision.created_at)
+            self.text = revision.body if revision is not None else answer.body
+            self.diff = None
+        self.text_html = mark_safe(render_markdown(self.text))  # noqa: S308 - sanitized
+
+    @property
+    def seen(self):
+        return self.revision.pk if self.revision is not None else ""
+
+
+def queue_answers():
+    """Pending answers and live answers with a pending revision, with what the queue shows."""
+    pending_revision = AnswerRevision.objects.filter(
+        answer=OuterRef("pk"), status=AnswerRevision.Status.PENDING
+    )
+    return Answer.objects.filter(
+        Q(status=Answer.Status.PENDING)
+        | Q(status=Answer.Status.APPROVED) & Exists(pending_revision)
+    ).select_related("question", "expert", "reviewed_by")
+
+
+def queue_items():
+    answers = list(queue_answers())
+    revisions = {
+        revision.answer_id: revision
+        for revision in AnswerRevision.objects.filter(
+            answer__in=[answer.pk for answer in answers], status=AnswerRevision.Status.PENDING
+        )
+    }
+    items = [QueueItem(answer, revisions.get(answer.pk)) for answer in answers]
+    far_future = timezone.now() + timedelta(days=3650)
+    return sorted(items, key=lambda item: (item.waiting_since or far_future, item.answer.pk))
+
+
+DECISIONS = {
+    "approve": "Approved",
+    "request_changes": "Sent back for changes",
+    "reject": "Rejected",
+}
+
+
+class DecisionForm(forms.Form):
+    answer = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    decision = forms.ChoiceField(choices=[(key, key) for key in DECISIONS])
+    note = forms.CharField(required=False, max_length=5000)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].choices = [(pk, pk) for pk in choices]
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("decision") in {"request_changes", "reject"}
+            and not data.get("note", "").strip()
+        ):
+            raise ValidationError(
+                "Write a note for the expert: it is required to request changes or to reject."
+            )
+        return data
+
+
+def admin_context(request, site, **extra):
+    return {**site.each_context(request), **extra}
+
+
+def queue_view(site):
+    @require_GET
+    def view(request):
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        items = queue_items()
+        return TemplateResponse(
+            request,
+            "admin/healthqa/moderation/queue.html",
+            admin_context(request, site, title="Moderation queue", items=items),
+        )
+
+    return view
+
+
+def queue_decide_view(site):
+    @require_POST
+    def view(request):
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        waiting = list(queue_answers().values_list("pk", flat=True))
+        form = DecisionForm(request.POST, choices=waiting)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            if "answer" in form.errors:
+                messages.error(request, "Choose answers that are still waiting in the queue.")
+            return redirect("admin:moderation_queue")
+        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+        done = 0
+        for answer in Answer.objects.filter(pk__in=form.cleaned_data["answer"]).order_by("pk"):
+            seen = request.POST.get(f"seen-{answer.pk}")
+            current = answer.pending_revision()
+            if seen is not None and seen != str(current.pk if current else ""):
+                messages.error(request, stale_message(answer))
+                continue
+            try:
+                # The version the page showed: the model refuses it, under the row lock, if
+                # the answer changed since (a new revision, another moderator's decision).
+                version = seen_version(request, answer)
+                getattr(answer, decision)(by=request.user, note=note, version=version)
+            except EditConflict:
+                messages.error(request, stale_message(answer))
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, f"“{answer}”: {refusal(exc)}")
+            else:
+                done += 1
+        if done:
+            noun = "answer" if done == 1 else "answers"
+            messages.success(request, f"{DECISIONS[decision]}: {done} {noun}.")
+        return redirect("admin:moderation_queue")
+
+    return view
+
+
+def seen_version(request, answer):
+    """The answer's version as the moderator saw it, from the queue page's hidden field.
+
+    A page that did not send one (an older page) is checked against the version read now.
+    """
+    raw = request.POST.get(f"version-{answer.pk}", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ValidationError("The page sent a malformed version; reload the queue.")
+    return int(raw)
+
+
+def stale_message(answer):
+    answer.refresh_from_db()
+    user, changed_at = last_change(answer)
+    who = user_label(user)
+    moment = f" at {when(changed_at)}" if changed_at else ""
+    return (
+        f"“{answer}”: the text changed after you opened the queue ({who}{moment}; it is now "
+        f"{answer.get_status_display().lower()}). Nothing was done: read it again."
+    )

@@ -1,0 +1,428 @@
+"""Answers, their revisions and the review workflow (submit, approve, send back, reject)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from healthqa.core import notifications
+from healthqa.core.bases import Timestamped, Versioned, with_rendered
+from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.signals import rows_updated
+from healthqa.models.moderation import Assignment, ModerationEvent
+from healthqa.models.questions import Question
+
+
+class AnswerQuerySet(models.QuerySet):
+    def approved(self):
+        """Answers readers may see: approved, by an active expert."""
+        return self.filter(status=Answer.Status.APPROVED, expert__is_active=True)
+
+    def public(self):
+        """Approved answers on public questions."""
+        return self.approved().filter(question__in=Question.objects.public())
+
+    def pending_review(self):
+        return self.filter(
+            Q(status=Answer.Status.PENDING) | Q(revisions__status=AnswerRevision.Status.PENDING)
+        ).distinct()
+
+
+class Answer(Versioned, Timestamped):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="answers")
+    body = models.TextField(
+        help_text="Markdown. Once approved this is the text readers see; later edits wait for "
+        "review as a revision."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_answers",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    helpful_yes = models.PositiveIntegerField(default=0)
+    helpful_no = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order among the question's answers (lowest first)."
+    )
+    is_demo = models.BooleanField("demo content", default=False)
+
+    objects = AnswerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["body_html", "version"])
+
+    class Meta:
+        ordering = ["position", "pk"]
+        permissions = [("moderate_answer", "Can approve, send back or reject answers")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "pending", "approved", "changes_requested", "rejected"]
+                ),
+                name="answer_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.expert} on “{self.question}”"
+
+    def get_absolute_url(self):
+        return f"{self.question.get_absolute_url()}#answer-{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    @property
+    def summary(self):
+        return teaser(plain_text(self.body), 155)
+
+    @property
+    def reviewer_name(self):
+        """The public name of the moderator who approved the live text."""
+        reviewer = self.reviewed_by
+        if reviewer is None:
+            return ""
+        profile = getattr(reviewer, "expert_profile", None)
+        if profile is not None:
+            return profile.name
+        return reviewer.get_full_name() or reviewer.get_username()
+
+    def record_vote(self, *, helpful):
+        """Count one reader's "Was this helpful?" answer (an UPDATE, so no lost votes)."""
+        field = "helpful_yes" if helpful else "helpful_no"
+        Answer.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
+        # The count is part of the page's structured data.
+        rows_updated.send(sender=Answer, pks=[self.pk], fields={field})
+
+    # -- state changes ----------------------------------------------------------------------
+
+    def _is_author(self, user):
+        return bool(user and user.is_authenticated and self.expert.user_id == user.pk)
+
+    def can_write(self, user):
+        """Whether `user` may change this answer's text (the admin asks before showing it)."""
+        try:
+            self._check_writer(user)
+        except PermissionDenied:
+            return False
+        return self.status != self.Status.REJECTED
+
+    def _check_writer(self, user):
+        """Experts write as themselves: only the answer's own expert (or a superuser)."""
+        if not (user and user.is_active):
+            raise PermissionDenied("Sign in to change answers.")
+        if self._is_author(user) or user.is_superuser:
+            return
+        raise PermissionDenied("Only the answering expert may change this answer.")
+
+    def _check_moderator(self, user, revision=None):
+        if not (user and user.is_active and user.has_perm("healthqa.moderate_answer")):
+            raise PermissionDenied("Only moderators review answers.")
+        if self._is_author(user) or (revision is not None and revision.created_by_id == user.pk):
+            raise PermissionDenied("Nobody reviews their own answer.")
+
+    def _locked(self):
+        return Answer.objects.select_for_update().select_related("expert").get(pk=self.pk)
+
+    def pending_revision(self):
+        return self.revisions.filter(status=AnswerRevision.Status.PENDING).first()
+
+    def _finish(self, locked, *, by, action, from_state, note=""):
+        ModerationEvent.record(
+            locked,
+            actor=by,
+            action=action,
+            from_state=from_state,
+            to_state=locked.status,
+            note=note,
+        )
+        self.refresh_from_db()
+
+    def _pending_revision_for_update(self, locked):
+        return (
+            locked.revisions.select_for_update()
+            .filter(status=AnswerRevision.Status.PENDING)
+            .first()
+        )
+
+    def _new_pending_revision(self, locked, body, by):
+        """Store `body` as the version under review; an older pending one is superseded."""
+        locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+            status=AnswerRevision.Status.SUPERSEDED
+        )
+        return AnswerRevision.objects.create(
+            answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
+        )
+
+    def submit(self, *, by, version=None):
+        """Send a draft (or an answer sent back for changes) to the moderators.
+
+        Every state change takes `version`, the version the actor's decision is based on
+        (default: this instance's); a row that has changed since is refused with EditConflict.
+        """
+        self._check_writer(by)
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status not in {self.Status.DRAFT, self.Status.CHANGES_REQUESTED}:
+                raise ValidationError(
+                    f"Only a draft or an answer sent back for changes can be submitted; this "
+                    f"one is {locked.get_status_display().lower()}."
+                )
+            self.check_version(locked, version)
+            from_state = locked.status
+            self._new_pending_revision(locked, locked.body, by)
+            locked.status = self.Status.PENDING
+            locked.submitted_at = timezone.now()
+            locked.save()
+            for assignment in Assignment.objects.select_for_update().filter(
+                question_id=locked.question_id,
+                expert_id=locked.expert_id,
+                status=Assignment.Status.OPEN,
+            ):
+                assignment.status = Assignment.Status.ANSWERED
+                assignment.save(update_fields=["status", "updated_at"])
+                ModerationEvent.record(
+                    assignment,
+                    actor=by,
+                    action="answered",
+                    from_state=Assignment.Status.OPEN,
+                    to_state=Assignment.Status.ANSWERED,
+                )
+            self._finish(locked, by=by, action="submit", from_state=from_state)
+            notifications.review_waiting(answer=self)
+
+    def revise(self, *, body, by, note="", version=None):
+        """Change the text. An approved answer stays live; the edit waits as a revision.
+
+        Every version a moderator sees is kept as an AnswerRevision; drafts are edited in place.
+        """
+        self._check_writer(by)
+        if not (body or "").strip():
+            raise ValidationError("An answer cannot be empty.")
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            if locked.status == self.Status.REJECTED:
+                raise ValidationError("A rejected answer cannot be edited.")
+            self.check_version(locked, version)
+            if locked.status == self.Status.APPROVED:
+                self._new_pending_revision(locked, body, by)
+                locked.submitted_at = timezone.now()
+                locked.save(update_fields=["submitted_at", "updated_at"])
+                self._finish(locked, by=by, action="revise", from_state=from_state, note=note)
+                notifications.review_waiting(answer=self, revision=True)
+                return
+            if locked.status == self.Status.PENDING:
+                self._new_pending_revision(locked, body, by)
+                locked.submitted_at = timezone.now()
+            locked.body = body
+            locked.save()
+            self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
+
+    def approve(self, *, by, note="", version=None):
+        self._check_moderator(by)
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            revision = self._pending_revision_for_update(locked)
+            self._check_moderator(by, revision)
+            if locked.status == self.Status.APPROVED and revision is not None:
+                action = "approve_revision"
+            elif locked.status == self.Status.PENDING:
+                action = "approve"
+                if revision is None:
+                    revision = AnswerRevision(
+                        answer=locked, body=locked.body, created_by=locked.expert.user
+                    )
+            else:
+                raise ValidationError(
+                    f"Nothing to approve: the answer is {locked.get_status_display().lower()} "
+                    "and has no pending revision."
+                )
+            self.check_version(locked, version)
+            now = timezone.now()
+            revision.status = AnswerRevision.Status.APPROVED
+            revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
+            revision.save()
+            locked.body = revision.body
+            locked.status = self.Status.APPROVED
+            locked.reviewed_by, locked.reviewed_at, locked.review_note = by, now, note
+            locked.save()
+            self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+            notifications.answer_decided(answer=self, action=action, note=note)
+
+    def _send_back(self, *, by, note, to_state, revision_state, action, version=None):
+        self._check_moderator(by)
+        if not (note or "").strip():
+            raise ValidationError("Write a note for the expert explaining the decision.")
+        with transaction.atomic():
+            locked = self._locked()
+            from_state = locked.status
+            revision = self._pending_revision_for_update(locked)
+            self._check_moderator(by, revision)
+            if locked.status == self.Status.APPROVED and revision is None:
+                raise ValidationError("This answer is live and has no revision waiting for review.")
+            if locked.status not in {self.Status.APPROVED, self.Status.PENDING}:
+                raise ValidationError(
+                    f"Only an answer pending review can be {action.replace('_', ' ')}ed; this one "
+                    f"is {locked.get_status_display().lower()}."
+                )
+            self.check_version(locked, version)
+            if revision is None:
+                revision = AnswerRevision(
+                    answer=locked, body=locked.body, created_by=locked.expert.user
+                )
+            revision.status = revision_state
+            revision.reviewed_by, revision.reviewed_at = by, timezone.now()
+            revision.review_note = note
+            revision.save()
+            if locked.status == self.Status.APPROVED:
+                # The live text stays as it is; only the revision is sent back.
+                self._finish(
+                    locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
+                )
+                notifications.answer_decided(answer=self, action=f"{action}_revision", note=note)
+                return
+            locked.status = to_state
+            locked.review_note = note
+            locked.save()
+            self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+            notifications.answer_decided(answer=self, action=action, note=note)
+
+    def request_changes(self, *, by, note, version=None):
+        self._send_back(
+            by=by,
+            note=note,
+            to_state=self.Status.CHANGES_REQUESTED,
+            revision_state=AnswerRevision.Status.CHANGES_REQUESTED,
+            action="request_changes",
+            version=version,
+        )
+
+    def reject(self, *, by, note, version=None):
+        self._send_back(
+            by=by,
+            note=note,
+            to_state=self.Status.REJECTED,
+            revision_state=AnswerRevision.Status.REJECTED,
+            action="reject",
+            version=version,
+        )
+
+    def unpublish(self, *, by, note, version=None):
+        """Take a live answer down (after a reader's report): approved → rejected, with a note.
+
+        The approved text stays on record as its revision; a revision waiting for review is
+        closed with the same note.
+        """
+        if not (by and by.is_active and by.has_perm("healthqa.moderate_answer")):
+            raise PermissionDenied("Only moderators take answers down.")
+        if not (note or "").strip():
+            raise ValidationError("Write a note for the expert explaining why.")
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != self.Status.APPROVED:
+                raise ValidationError(
+                    f"Only a live answer can be unpublished; this one is "
+                    f"{locked.get_status_display().lower()}."
+                )
+            self.check_version(locked, version)
+            now = timezone.now()
+            # The answer row is locked: no revision can be added or decided meanwhile.
+            locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+                status=AnswerRevision.Status.REJECTED,
+                reviewed_by=by,
+                reviewed_at=now,
+                review_note=note,
+            )
+            locked.status = self.Status.REJECTED
+            locked.review_note = note
+            locked.save()
+            self._finish(
+                locked, by=by, action="unpublish", from_state=self.Status.APPROVED, note=note
+            )
+            notifications.answer_decided(answer=self, action="unpublish", note=note)
+
+    def confirm_review(self, *, by, note="", version=None):
+        """A moderator re-reads a live answer and confirms it is still right (review-due)."""
+        self._check_moderator(by)
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != self.Status.APPROVED:
+                raise ValidationError("Only a live answer can be confirmed as reviewed.")
+            if self._pending_revision_for_update(locked) is not None:
+                raise ValidationError("This answer has a revision waiting: review that instead.")
+            self.check_version(locked, version)
+            locked.reviewed_by, locked.reviewed_at = by, timezone.now()
+            locked.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
+            self._finish(
+                locked, by=by, action="confirm_review", from_state=locked.status, note=note
+            )
+
+
+class AnswerRevision(models.Model):
+    """A version of an answer's text. Approved answers are edited through pending revisions."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer"],
+                condition=Q(status="pending"),
+                name="one_pending_revision_per_answer",
+            )
+        ]
+
+    def __str__(self):
+        return f"Revision of {self.answer} ({self.get_status_display().lower()})"
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
