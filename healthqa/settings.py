@@ -5,7 +5,11 @@ to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+import re
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -13,28 +17,82 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name, default=""):
+def refused(name: str, value: str, accepted: str) -> ImproperlyConfigured:
+    """The error that stops the start: the variable, the value given and what is accepted."""
+    return ImproperlyConfigured(f"{name}={value!r} cannot be read; expected {accepted}.")
+
+
+def without_password(url: str) -> str:
+    """The URL with any password replaced by ***, for error messages."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def env_str(name: str, default: str = "") -> str:
+    """The value as given, or `default` when unset."""
     return os.environ.get(name, default)
 
 
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
+def env_bool(name: str, default: bool = False) -> bool:
+    """1/0, true/false, yes/no or on/off, in any case; unset or empty gives `default`."""
+    value = os.environ.get(name, "")
+    word = value.strip().lower()
+    if not word:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise refused(name, value, "1/0, true/false, yes/no or on/off")
 
 
-def env_int(name, default):
-    value = os.environ.get(name, "").strip()
-    if not value:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
+    """A whole number, at least `minimum` when given; unset or empty gives `default`."""
+    value = os.environ.get(name, "")
+    if not value.strip():
         return default
+    accepted = "a whole number" if minimum is None else f"a whole number of at least {minimum}"
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+        raise refused(name, value, accepted) from exc
+    if minimum is not None and number < minimum:
+        raise refused(name, value, accepted)
+    return number
 
 
-def env_list(name, default=""):
+def env_url(name: str, default: str = "", schemes: Collection[str] = ("http", "https")) -> str:
+    """A URL with one of `schemes` and a host (a socket path for unix); unset or empty gives
+    `default`."""
+    value = os.environ.get(name, "")
+    if not value.strip():
+        return default
+    accepted = f"a {'/'.join(schemes)} URL with a host"
+    if "unix" in schemes:
+        accepted += " (a socket path for unix)"
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 (reading it raises ValueError on a port that is not a number)
+    except ValueError as exc:
+        raise refused(name, without_password(value), accepted) from exc
+    located = parts.hostname or (parts.scheme == "unix" and parts.path)
+    if parts.scheme not in schemes or not located:
+        raise refused(name, without_password(value), accepted)
+    return value.strip()
+
+
+def env_database(name: str, default: str, **options: Any) -> dict[str, Any]:
+    """Django's DATABASES entry for the URL in `name` (dj-database-url); unset or empty gives
+    `default`."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        return dict(dj_database_url.parse(value, **options))
+    except ValueError as exc:
+        accepted = f"a database URL dj-database-url can read ({exc})"
+        raise refused(name, without_password(value), accepted) from exc
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """Comma-separated items, spaces around each removed, empty ones dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
@@ -61,7 +119,7 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "healthqa.apps.HealthQAAdminConfig",
@@ -122,9 +180,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -140,7 +199,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env_str("REDIS_URL")
+REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -198,17 +257,17 @@ THUMBNAIL_UPSCALE = False
 THUMBNAIL_PRESERVE_FORMAT = False
 
 # Uploaded images: formats detected by Pillow, not by the file name.
-IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 
 # Moderation and reader forms.
 # How many proxies in front of the app append to X-Forwarded-For (0: trust only REMOTE_ADDR).
-HEALTHQA_TRUSTED_PROXY_COUNT = env_int("HEALTHQA_TRUSTED_PROXY_COUNT", 0)
+HEALTHQA_TRUSTED_PROXY_COUNT = env_int("HEALTHQA_TRUSTED_PROXY_COUNT", 0, minimum=0)
 # Public forms (/ask/, reports): at most this many posts per client per period (seconds).
-HEALTHQA_FORM_RATE_LIMIT = env_int("HEALTHQA_FORM_RATE_LIMIT", 5)
-HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600)
+HEALTHQA_FORM_RATE_LIMIT = env_int("HEALTHQA_FORM_RATE_LIMIT", 5, minimum=1)
+HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600, minimum=1)
 # Answers and articles not reviewed for this many days are listed in the review-due report.
-HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365)
+HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365, minimum=1)
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "HealthQA <no-reply@healthqa.local>")
@@ -233,7 +292,7 @@ if not DEBUG:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 63072000)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 63072000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
@@ -267,8 +326,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "429.html"
