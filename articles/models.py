@@ -61,11 +61,16 @@ class ArticleQuerySet(models.QuerySet):
         return picks
 
 
+class ArticleStatus(models.TextChoices):
+    """`Article.Status`, at module level so `Article.Meta` can name it."""
+
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
 class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+    Status = ArticleStatus
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=200, unique=True)
@@ -123,11 +128,11 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         indexes = [models.Index(fields=["status", "published_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "archived"]),
+                condition=Q(status__in=ArticleStatus.values),
                 name="article_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status=ArticleStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="article_published_has_date",
             ),
         ]

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from healthqa.core import notifications
 from healthqa.core.bases import Timestamped, Versioned, with_rendered
 from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.permissions import require
 from healthqa.core.signals import rows_updated
 from healthqa.models.moderation import Assignment, ModerationEvent
 from healthqa.models.questions import Question
@@ -24,19 +25,30 @@ class AnswerQuerySet(models.QuerySet):
         """Approved answers on public questions."""
         return self.approved().filter(question__in=Question.objects.public())
 
-    def pending_review(self):
+    def waiting_for_review(self):
+        """What the moderation queue lists: answers pending review, and live (approved) answers
+        with a revision pending review. One row per answer."""
+        pending_revision = AnswerRevision.objects.filter(
+            answer=models.OuterRef("pk"), status=AnswerRevision.Status.PENDING
+        )
         return self.filter(
-            Q(status=Answer.Status.PENDING) | Q(revisions__status=AnswerRevision.Status.PENDING)
-        ).distinct()
+            Q(status=Answer.Status.PENDING)
+            | Q(models.Exists(pending_revision), status=Answer.Status.APPROVED)
+        )
+
+
+class AnswerStatus(models.TextChoices):
+    """`Answer.Status`, at module level so `Answer.Meta` can name it."""
+
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
 
 
 class Answer(Versioned, Timestamped):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        REJECTED = "rejected", "Rejected"
+    Status = AnswerStatus
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="answers")
@@ -73,9 +85,7 @@ class Answer(Versioned, Timestamped):
         permissions = [("moderate_answer", "Can approve, send back or reject answers")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["draft", "pending", "approved", "changes_requested", "rejected"]
-                ),
+                condition=Q(status__in=AnswerStatus.values),
                 name="answer_status_valid",
             )
         ]
@@ -118,25 +128,25 @@ class Answer(Versioned, Timestamped):
     def _is_author(self, user):
         return bool(user and user.is_authenticated and self.expert.user_id == user.pk)
 
+    def _is_writer(self, user):
+        """Ownership, not a permission (no group grants it): experts write as themselves, so
+        only the answer's own expert, or a superuser, changes its text."""
+        return bool(user and user.is_active and (self._is_author(user) or user.is_superuser))
+
     def can_write(self, user):
         """Whether `user` may change this answer's text (the admin asks before showing it)."""
-        try:
-            self._check_writer(user)
-        except PermissionDenied:
-            return False
-        return self.status != self.Status.REJECTED
+        return self._is_writer(user) and self.status != self.Status.REJECTED
 
     def _check_writer(self, user):
-        """Experts write as themselves: only the answer's own expert (or a superuser)."""
+        """Refuse anyone but the answer's writer (see `_is_writer`)."""
         if not (user and user.is_active):
             raise PermissionDenied("Sign in to change answers.")
-        if self._is_author(user) or user.is_superuser:
-            return
-        raise PermissionDenied("Only the answering expert may change this answer.")
+        if not self._is_writer(user):
+            raise PermissionDenied("Only the answering expert may change this answer.")
 
-    def _check_moderator(self, user, revision=None):
-        if not (user and user.is_active and user.has_perm("healthqa.moderate_answer")):
-            raise PermissionDenied("Only moderators review answers.")
+    def _refuse_own_review(self, user, revision=None):
+        """Nobody reviews their own answer, nor a revision they wrote. Checked after
+        `require(user, "healthqa.moderate_answer", ...)`."""
         if self._is_author(user) or (revision is not None and revision.created_by_id == user.pk):
             raise PermissionDenied("Nobody reviews their own answer.")
 
@@ -239,12 +249,13 @@ class Answer(Versioned, Timestamped):
             self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
 
     def approve(self, *, by, note="", version=None):
-        self._check_moderator(by)
+        require(by, "healthqa.moderate_answer", "Only moderators review answers.")
+        self._refuse_own_review(by)
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
             revision = self._pending_revision_for_update(locked)
-            self._check_moderator(by, revision)
+            self._refuse_own_review(by, revision)
             if locked.status == self.Status.APPROVED and revision is not None:
                 action = "approve_revision"
             elif locked.status == self.Status.PENDING:
@@ -271,14 +282,15 @@ class Answer(Versioned, Timestamped):
             notifications.answer_decided(answer=self, action=action, note=note)
 
     def _send_back(self, *, by, note, to_state, revision_state, action, version=None):
-        self._check_moderator(by)
+        require(by, "healthqa.moderate_answer", "Only moderators review answers.")
+        self._refuse_own_review(by)
         if not (note or "").strip():
             raise ValidationError("Write a note for the expert explaining the decision.")
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
             revision = self._pending_revision_for_update(locked)
-            self._check_moderator(by, revision)
+            self._refuse_own_review(by, revision)
             if locked.status == self.Status.APPROVED and revision is None:
                 raise ValidationError("This answer is live and has no revision waiting for review.")
             if locked.status not in {self.Status.APPROVED, self.Status.PENDING}:
@@ -334,8 +346,7 @@ class Answer(Versioned, Timestamped):
         The approved text stays on record as its revision; a revision waiting for review is
         closed with the same note.
         """
-        if not (by and by.is_active and by.has_perm("healthqa.moderate_answer")):
-            raise PermissionDenied("Only moderators take answers down.")
+        require(by, "healthqa.moderate_answer", "Only moderators take answers down.")
         if not (note or "").strip():
             raise ValidationError("Write a note for the expert explaining why.")
         with transaction.atomic():
@@ -364,7 +375,8 @@ class Answer(Versioned, Timestamped):
 
     def confirm_review(self, *, by, note="", version=None):
         """A moderator re-reads a live answer and confirms it is still right (review-due)."""
-        self._check_moderator(by)
+        require(by, "healthqa.moderate_answer", "Only moderators review answers.")
+        self._refuse_own_review(by)
         with transaction.atomic():
             locked = self._locked()
             if locked.status != self.Status.APPROVED:
@@ -379,15 +391,20 @@ class Answer(Versioned, Timestamped):
             )
 
 
+class AnswerRevisionStatus(models.TextChoices):
+    """`AnswerRevision.Status`, at module level so `AnswerRevision.Meta` can name it."""
+
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Superseded by a newer revision"
+
+
 class AnswerRevision(models.Model):
     """A version of an answer's text. Approved answers are edited through pending revisions."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        REJECTED = "rejected", "Rejected"
-        SUPERSEDED = "superseded", "Superseded by a newer revision"
+    Status = AnswerRevisionStatus
 
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
@@ -415,14 +432,10 @@ class AnswerRevision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["answer"],
-                condition=Q(status="pending"),
+                condition=Q(status=AnswerRevisionStatus.PENDING),
                 name="one_pending_revision_per_answer",
             )
         ]
 
     def __str__(self):
         return f"Revision of {self.answer} ({self.get_status_display().lower()})"
-
-    @property
-    def body_html(self):
-        return render_markdown(self.body)

@@ -1,12 +1,13 @@
 """Readers' reports about answers and questions."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from healthqa.core.bases import Timestamped, Versioned
+from healthqa.core.permissions import require
 from healthqa.models.answers import Answer
 from healthqa.models.moderation import ModerationEvent
 from healthqa.models.questions import Question
@@ -69,8 +70,7 @@ class Flag(Versioned, Timestamped):
 
     def resolve(self, *, by, status, note=""):
         """Close an open flag as dismissed or actioned, recording who did it."""
-        if not (by and by.is_active and by.has_perm("healthqa.change_flag")):
-            raise PermissionDenied("Only moderators handle reports.")
+        require(by, "healthqa.change_flag", "Only moderators handle reports.")
         if status not in {self.Status.DISMISSED, self.Status.ACTIONED}:
             raise ValidationError("A report is closed as dismissed or actioned.")
         with transaction.atomic():
@@ -99,8 +99,7 @@ class Flag(Versioned, Timestamped):
     def act(self, *, by, note):
         """Uphold the report: a live answer is unpublished (the expert is told why) and every
         open report on the same answer is closed as actioned."""
-        if not (by and by.is_active and by.has_perm("healthqa.change_flag")):
-            raise PermissionDenied("Only moderators handle reports.")
+        require(by, "healthqa.change_flag", "Only moderators handle reports.")
         if not (note or "").strip():
             raise ValidationError("Write a note saying what was done.")
         with transaction.atomic():

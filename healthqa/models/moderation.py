@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from healthqa.core.bases import Timestamped, Versioned
+from healthqa.core.permissions import require
 
 
 class ModerationEvent(models.Model):
@@ -55,12 +56,9 @@ class ModerationEvent(models.Model):
 
 
 class StatusChanges:
-    """A recorded change of `status`: permission checked, the row locked and its version
-    compared, a ModerationEvent written, all in one transaction. For Versioned models."""
-
-    def _require(self, user, perm):
-        if not (user and user.is_active and user.has_perm(perm)):
-            raise PermissionDenied(f"You do not have permission to {perm.split('.')[-1]}.")
+    """A recorded change of `status`: the row locked and its version compared, a
+    ModerationEvent written, all in one transaction. For Versioned models. Callers check the
+    actor first, with `healthqa.core.permissions.require()`."""
 
     def _status_changed(self, locked, to_state):
         """Hook: further fields that change with the status, set on the locked row."""
@@ -85,13 +83,18 @@ class StatusChanges:
         self.refresh_from_db()
 
 
+class AssignmentStatus(models.TextChoices):
+    """`Assignment.Status`, at module level so `Assignment.Meta` can name it."""
+
+    OPEN = "open", "Open"
+    ANSWERED = "answered", "Answered"
+    DECLINED = "declined", "Declined"
+
+
 class Assignment(StatusChanges, Versioned, Timestamped):
     """An editor asks an expert to answer a question."""
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        ANSWERED = "answered", "Answered"
-        DECLINED = "declined", "Declined"
+    Status = AssignmentStatus
 
     question = models.ForeignKey(
         "healthqa.Question", on_delete=models.CASCADE, related_name="assignments"
@@ -116,7 +119,7 @@ class Assignment(StatusChanges, Versioned, Timestamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["question", "expert"],
-                condition=Q(status="open"),
+                condition=Q(status=AssignmentStatus.OPEN),
                 name="one_open_assignment_per_expert",
             )
         ]
@@ -131,7 +134,7 @@ class Assignment(StatusChanges, Versioned, Timestamped):
     def decline(self, *, by, note="", version=None):
         """Close an open assignment without an answer: the expert cannot take the question, or
         the editor withdraws it. (Submitting an answer closes it as answered.)"""
-        self._require(by, "healthqa.change_assignment")
+        require(by, "healthqa.change_assignment")
         if self.status != self.Status.OPEN:
             raise ValidationError(
                 f"This assignment is already {self.get_status_display().lower()}."

@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from healthqa.core.bases import Versioned
+from healthqa.core.permissions import require
 from healthqa.models.moderation import ModerationEvent, StatusChanges
 
 
@@ -27,29 +28,33 @@ class PublishingMixin(StatusChanges):
     def is_scheduled(self):
         """Published, with a publication time still to come."""
         return (
-            self.status == "published"
+            self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
 
     def _status_changed(self, locked, to_state):
-        if to_state == "published" and locked.published_at is None:
+        if to_state == self.Status.PUBLISHED and locked.published_at is None:
             locked.published_at = timezone.now()
 
     def publish(self, *, by, note="", version=None):
-        self._require(by, self.publish_permission)
-        if self.status not in {"draft", "archived"}:
+        require(by, self.publish_permission)
+        if self.status not in {self.Status.DRAFT, self.Status.ARCHIVED}:
             raise ValidationError(
                 f"A {self.get_status_display().lower()} item cannot be published; it must be a "
                 "draft or archived."
             )
-        self._change_status("published", by=by, action="publish", note=note, version=version)
+        self._change_status(
+            self.Status.PUBLISHED, by=by, action="publish", note=note, version=version
+        )
 
     def archive(self, *, by, note="", version=None):
-        self._require(by, self.publish_permission)
-        if self.status != "published":
+        require(by, self.publish_permission)
+        if self.status != self.Status.PUBLISHED:
             raise ValidationError("Only a published item can be archived.")
-        self._change_status("archived", by=by, action="archive", note=note, version=version)
+        self._change_status(
+            self.Status.ARCHIVED, by=by, action="archive", note=note, version=version
+        )
 
 
 class KeepsOldSlugs:
@@ -172,10 +177,8 @@ class PreviewLink(Versioned):
         """A new link to unpublished `obj` for someone without an account."""
         opts = obj._meta
         change = f"{opts.app_label}.change_{opts.model_name}"
-        if not (by and by.is_active and by.has_perm("healthqa.add_previewlink")):
-            raise PermissionDenied("You do not have permission to share previews.")
-        if not by.has_perm(change):
-            raise PermissionDenied(f"You may not change this {opts.verbose_name}.")
+        require(by, "healthqa.add_previewlink", "You do not have permission to share previews.")
+        require(by, change, f"You may not change this {opts.verbose_name}.")
         if not 1 <= days <= cls.MAX_DAYS:
             raise ValidationError(f"A preview link lasts from 1 to {cls.MAX_DAYS} days.")
         if type(obj).objects.public().filter(pk=obj.pk).exists():
@@ -194,8 +197,11 @@ class PreviewLink(Versioned):
         return link
 
     def revoke(self, *, by):
-        if not (by and by.is_active and by.has_perm("healthqa.change_previewlink")):
-            raise PermissionDenied("You do not have permission to revoke preview links.")
+        require(
+            by,
+            "healthqa.change_previewlink",
+            "You do not have permission to revoke preview links.",
+        )
         with transaction.atomic():
             locked = PreviewLink.objects.select_for_update().get(pk=self.pk)
             if locked.revoked_at is not None:

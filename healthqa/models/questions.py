@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from healthqa.core.bases import Timestamped, Versioned, unique_slug
 from healthqa.core.links import cached_reverse
-from healthqa.core.markdown import render_markdown
+from healthqa.core.permissions import require
 from healthqa.core.urgency import mask_contact_details
 from healthqa.models.moderation import ModerationEvent
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
@@ -44,14 +44,19 @@ class QuestionQuerySet(models.QuerySet):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
+class QuestionStatus(models.TextChoices):
+    """`Question.Status`, at module level so `Question.Meta` can name it."""
+
+    SUBMITTED = "submitted", "Submitted by a reader"
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+    REJECTED = "rejected", "Rejected"
+    MERGED = "merged", "Merged into another question"
+
+
 class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted by a reader"
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
-        REJECTED = "rejected", "Rejected"
-        MERGED = "merged", "Merged into another question"
+    Status = QuestionStatus
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(max_length=200, unique=True)
@@ -92,7 +97,7 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="merged_submissions",
-        limit_choices_to=Q(status__in=["draft", "published", "archived"]),
+        limit_choices_to=Q(status__in=[Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED]),
         help_text="The question a reader submission was merged into during triage.",
     )
 
@@ -109,13 +114,11 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["submitted", "draft", "published", "archived", "rejected", "merged"]
-                ),
+                condition=Q(status__in=QuestionStatus.values),
                 name="question_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status=QuestionStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="question_published_has_date",
             ),
         ]
@@ -136,10 +139,6 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     @property
     def is_public(self):
         return Question.objects.public().filter(pk=self.pk).exists()
-
-    @property
-    def details_html(self):
-        return render_markdown(self.details)
 
     def tag_list(self):
         """The question's tags by name, in one plain query (no prefetch machinery)."""
@@ -170,7 +169,7 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
 
     def accept_submission(self, *, by, note="", title=None, details=None, topic=None):
         """Triage: a reader's submission becomes a draft, optionally with the text edited."""
-        self._require(by, "healthqa.triage_question")
+        require(by, "healthqa.triage_question")
         with transaction.atomic():
             locked = self._locked_submission("Only a reader submission can be accepted as a draft.")
             if title is not None and title.strip() and title != locked.title:
@@ -193,14 +192,14 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         self.refresh_from_db()
 
     def reject(self, *, by, note=""):
-        self._require(by, "healthqa.triage_question")
+        require(by, "healthqa.triage_question")
         if self.status != self.Status.SUBMITTED:
             raise ValidationError("Only a reader submission can be rejected.")
         self._change_status(self.Status.REJECTED, by=by, action="reject", note=note)
 
     def merge_into(self, other, *, by, note=""):
         """Triage: a submission that duplicates `other` is closed and points at it."""
-        self._require(by, "healthqa.triage_question")
+        require(by, "healthqa.triage_question")
         if other is None or other.pk == self.pk:
             raise ValidationError("Choose another question to merge this submission into.")
         with transaction.atomic():

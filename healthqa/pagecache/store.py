@@ -33,7 +33,7 @@ def _next_publication():
 
     now = timezone.now()
     scheduled = [
-        model.objects.filter(status="published", published_at__gt=now)
+        model.objects.filter(status=model.Status.PUBLISHED, published_at__gt=now)
         .order_by()
         .values("status")
         .annotate(first=Min("published_at"))
