@@ -15,18 +15,15 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(PreviewableDetailView):
+    model = Article
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     preview_permission = "articles.change_article"
 
-    def get_queryset(self, base=None):
-        base = Article.objects.all() if base is None else base
-        return base.select_related("topic", "author", "reviewed_by").prefetch_related(
+    def with_related(self, queryset):
+        return queryset.select_related("topic", "author", "reviewed_by").prefetch_related(
             "tags", "sources"
         )
-
-    def get_public_queryset(self):
-        return self.get_queryset(Article.objects.public())
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -1,9 +1,16 @@
+import ast
 import random
 import re
+from pathlib import Path
 
 import pytest
+from django.template import engines
+from django.utils.safestring import SafeData, SafeString
 
 from healthqa.core.markdown import plain_text, render_markdown, sanitize_html, teaser
+from healthqa.templatetags.healthqa_tags import markdown
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # --- render_markdown ---------------------------------------------------------------------------
 
@@ -88,6 +95,155 @@ def test_images_are_not_embedded_from_markdown():
     html = render_markdown("![tracker](https://evil.example/pixel.gif)")
 
     assert "<img" not in html
+
+
+@pytest.mark.parametrize("source", [None, "", "Some *text*."])
+def test_render_markdown_returns_safe_html(source):
+    assert isinstance(render_markdown(source), SafeString)
+
+
+# --- the `markdown` template filter --------------------------------------------------------------
+
+
+def render_with_filter(source):
+    template = engines["django"].from_string("{% load healthqa_tags %}{{ source|markdown }}")
+    return template.render({"source": source})
+
+
+def test_markdown_filter_renders_markdown_unescaped():
+    html = render_with_filter("Take **two** a day.\n\n- one\n- two")
+
+    assert "<p>Take <strong>two</strong> a day.</p>" in html
+    assert "<li>one</li>" in html
+    assert "&lt;" not in html
+
+
+def test_markdown_filter_returns_what_render_markdown_renders():
+    source = "## Rest\n\nSee [the guide](https://example.com/guide) & rest."
+
+    assert render_with_filter(source) == render_markdown(source)
+
+
+def test_markdown_filter_returns_safe_html():
+    assert isinstance(markdown("Some *text*."), SafeData)
+    assert isinstance(markdown(""), SafeData)
+
+
+def test_markdown_filter_removes_scripts():
+    html = render_with_filter("Before <script>alert(1)</script> after")
+
+    assert not re.search(r"<script\b", html, re.I)
+    assert "&lt;script&gt;" in html  # shown as text, escaped once
+
+
+@pytest.mark.parametrize(
+    "source", ["[click](javascript:alert(1))", "[click][ref]\n\n[ref]: JaVaScRiPt:alert(1)"]
+)
+def test_markdown_filter_drops_javascript_links(source):
+    html = render_with_filter(source)
+
+    assert "href" not in html
+    assert not re.search(r"=\s*[\"']?\s*javascript:", html, re.I)  # in no attribute
+    assert "click" in html
+
+
+def test_markdown_filter_renders_nothing_for_an_empty_field():
+    assert render_with_filter(None) == ""
+    assert render_with_filter("") == ""
+
+
+# --- Markdown is marked safe in one place ------------------------------------------------------
+
+# Every call of mark_safe (or SafeString) in the project's code, by file and function. Only
+# render_markdown marks Markdown output safe; the others build HTML from pieces they escape
+# themselves (or serialize safely) and never see Markdown output.
+ALLOWED_MARK_SAFE = {
+    # Markdown rendered and sanitized with nh3: the one place.
+    ("healthqa/core/markdown.py", "render_markdown"),
+    # The word diff: every word is escaped before <del>/<ins> are added.
+    ("healthqa/core/text.py", "word_diff"),
+    # Search snippets: the text is escaped before <mark> is added.
+    ("healthqa/search/results.py", "_highlight"),
+    # JSON-LD: seo.to_script_json escapes <, > and & inside the script element.
+    ("healthqa/templatetags/seo_tags.py", "_script"),
+    # A shared include: the output of a template, escaped by the template engine.
+    ("healthqa/templatetags/healthqa_tags.py", "shared_include.render"),
+}
+SAFE_MAKERS = {"mark_safe", "SafeString"}
+
+
+def project_sources():
+    for package in ("healthqa", "articles", "experts"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def safe_marking_calls(tree):
+    """(qualified name of the enclosing function, call) for each mark_safe/SafeString call."""
+    found = []
+
+    def visit(node, scope):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                visit(child, [*scope, child.name])
+                continue
+            if isinstance(child, ast.Call):
+                func = child.func
+                name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                if name in SAFE_MAKERS:
+                    found.append((".".join(scope) or "<module>", child))
+            visit(child, scope)
+
+    visit(tree, [])
+    return found
+
+
+def test_markdown_output_is_marked_safe_only_in_core_markdown():
+    seen = set()
+    for path in project_sources():
+        relative = path.relative_to(ROOT).as_posix()
+        for scope, call in safe_marking_calls(ast.parse(path.read_text(), str(path))):
+            seen.add((relative, scope))
+            assert (relative, scope) in ALLOWED_MARK_SAFE, (
+                f"{relative}:{call.lineno} marks HTML safe in {scope}(): Markdown output is "
+                "already safe from render_markdown (or the |markdown filter); anything else "
+                "must escape every piece itself and be listed in ALLOWED_MARK_SAFE."
+            )
+    assert seen == ALLOWED_MARK_SAFE, f"no longer marks anything safe: {ALLOWED_MARK_SAFE - seen}"
+
+
+def test_only_core_markdown_sanitizes():
+    for path in project_sources():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative != "healthqa/core/markdown.py":
+            source = path.read_text()
+            assert "nh3" not in source, relative
+            assert "sanitize_html(" not in source, relative
+
+
+def test_templates_print_only_stored_markdown_html_as_safe():
+    """`|safe` is for stored `body_html` (written by render_markdown on save) alone: other
+    Markdown fields go through `|markdown`, and no HTML-producing property is marked safe."""
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        for expression in re.findall(r"{{(.*?)}}", path.read_text(), re.S):
+            if re.search(r"\|\s*safe\b", expression):
+                assert re.fullmatch(r"\s*\w+\.body_html\s*\|\s*safe\s*", expression), (
+                    f"{path.relative_to(ROOT)}: {{{{{expression}}}}}"
+                )
+        assert "{% autoescape off" not in path.read_text(), path.relative_to(ROOT)
+
+
+def test_models_have_no_rendering_properties():
+    """Rendered Markdown is a stored field or the |markdown filter, never a property."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model.__module__.split(".")[0] in {"healthqa", "articles", "experts"}:
+            for name, value in vars(model).items():
+                assert not (isinstance(value, property) and name.endswith("_html")), (
+                    f"{model.__name__}.{name}"
+                )
 
 
 # --- plain_text --------------------------------------------------------------------------------

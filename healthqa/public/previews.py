@@ -1,5 +1,5 @@
-"""Previews: detail views that readers see when public and permitted staff (or the holder of a
-signed preview link) may see before that."""
+"""Previews: detail pages that readers see once their object is public, and that permitted
+staff, or the holder of a signed preview link (`shared_preview`), may see before that."""
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
@@ -16,18 +16,53 @@ MAX_TOKEN_LENGTH = 200
 class PreviewableDetailView(DetailView):
     """Serve the public object; staff holding `preview_permission` also see unpublished ones.
 
-    A preview is marked in the context (`is_preview`) so the template shows a banner, and its
-    response is kept out of search engines and shared caches. An address whose slug was renamed
-    answers with a 301 to the current one, for whoever may see the object.
-    `healthqa.public.previews` sets `preview_link` to serve one object to a signed link's holder.
+    A subclass names its `model` (whose manager has `public()`) and `preview_permission`, and
+    adds the joins its page needs in `with_related()`. That states both of its querysets:
+    `get_public_queryset()`, what every reader may see (`model.objects.public()`), and
+    `get_queryset()`, every object (`model.objects.all()`), which staff holding
+    `preview_permission` and a signed link's holder may preview. Objects are looked up through
+    `find_public()` and `find_any()`; a view that can find a public object faster than through
+    `get_public_queryset()` overrides `find_public()` alone.
+
+    A preview is marked in the context (`is_preview`) so the template shows a banner, on the
+    request so the page cache never stores it, and its response is kept out of search engines
+    and shared caches. An address whose slug was renamed answers with a 301 to the current one,
+    for whoever may see the object.
     """
 
+    model = None
     preview_permission = None
-    preview_link = None
+    preview_link = None  # set by `shared_preview` to serve one object to a signed link's holder
     is_preview = False
 
+    def with_related(self, queryset):
+        """The joins and prefetches the page needs, applied to both querysets."""
+        return queryset
+
     def get_public_queryset(self):
-        raise NotImplementedError
+        """The objects every reader may see."""
+        return self.with_related(self.model.objects.public())
+
+    def get_queryset(self):
+        """Every object, public or not: what a preview may show."""
+        return self.with_related(self.model.objects.all())
+
+    def find_public(self, lookup):
+        """The public object the lookup (slug or pk) names, or None.
+
+        A view may override this to read the object faster, provided it finds exactly the
+        object `get_public_queryset()` holds (and None when it holds none).
+        """
+        return self._one(self.get_public_queryset(), lookup)
+
+    def find_any(self, lookup):
+        """The object the lookup (slug or pk) names, public or not, or None."""
+        return self._one(self.get_queryset(), lookup)
+
+    @staticmethod
+    def _one(queryset, lookup):
+        # The lookups name one row (slug or pk), so no ORDER BY as first() would add.
+        return next(iter(queryset.filter(**lookup).order_by()[:1]), None)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -57,28 +92,20 @@ class PreviewableDetailView(DetailView):
 
     def get_object(self, queryset=None):
         if self.preview_link is not None:
-            obj = self.get_queryset().filter(pk=self.preview_link.object_id).first()
+            obj = self.find_any({"pk": self.preview_link.object_id})
             if obj is None:
                 raise Http404("No such page.")
             self.is_preview = True
             return obj
         return self.find_visible(slug=self.kwargs["slug"])
 
-    @staticmethod
-    def _one(queryset, lookup):
-        # The lookups name one row (slug or pk), so no ORDER BY as first() would add.
-        return next(iter(queryset.filter(**lookup).order_by()[:1]), None)
-
-    def find_public(self, lookup):
-        """The public object the lookup (slug or pk) names, or None."""
-        return self._one(self.get_public_queryset(), lookup)
-
     def find_visible(self, **lookup):
+        """The object the requester may see: the public one, else a preview, else a 404."""
         obj = self.find_public(lookup)
         if obj is not None:
             return obj
         if self.can_preview():
-            obj = self._one(self.get_queryset(), lookup)
+            obj = self.find_any(lookup)
             if obj is not None:
                 self.is_preview = True
                 return obj
@@ -88,7 +115,7 @@ class PreviewableDetailView(DetailView):
         """The object that used to live at this slug, if the requester may see it."""
         if self.preview_link is not None:
             return None
-        object_id = SlugRedirect.find(self.get_queryset().model, self.kwargs["slug"])
+        object_id = SlugRedirect.find(self.model, self.kwargs["slug"])
         if object_id is None:
             return None
         try:

@@ -101,18 +101,21 @@ class QuestionListView(ListView):
 
 
 class QuestionDetailView(PreviewableDetailView):
+    model = Question
     template_name = "healthqa/question_detail.html"
     context_object_name = "question"
     preview_permission = "healthqa.change_question"
 
-    def get_queryset(self, base=None):
-        base = Question.objects.all() if base is None else base
-        return base.select_related("topic")
+    def with_related(self, queryset):
+        return queryset.select_related("topic")
 
     def find_public(self, lookup):
-        # Question.objects.public() is "live, with an approved answer by an active expert": the
-        # question's approved answers, joined with it and its topic, are one query that finds
-        # the question and checks the answer rule at once.
+        """The public question, read faster than through `get_public_queryset()`.
+
+        Question.objects.public() is "live, with an approved answer by an active expert": the
+        question's approved answers, joined with it and its topic, are one query that finds
+        the same question, checks the answer rule and reads the answers the page shows.
+        """
         question_lookup = {f"question__{name}": value for name, value in lookup.items()}
         answers = self.with_people(
             Answer.objects.approved()

@@ -6,11 +6,21 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from healthqa.core.links import cached_reverse
-from healthqa.core.markdown import plain_text
+from healthqa.core.markdown import plain_text, render_markdown
 from healthqa.core.markdown import teaser as cut_teaser
 from healthqa.pagecache.shared import shared_part
 
 register = template.Library()
+
+
+@register.filter
+def markdown(source):
+    """`{{ question.details|markdown }}`: a Markdown field as sanitized HTML.
+
+    For fields without stored HTML; a stored `body_html` is printed as it is. The HTML comes
+    from `render_markdown`, which sanitizes it and marks it safe (and caches it).
+    """
+    return render_markdown(source)
 
 
 @register.filter
