@@ -1,11 +1,11 @@
-from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
+from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 
 from experts.models import Expert
-from healthqa.admin.base import FIELD_OVERRIDES, thumbnail
+from healthqa.admin.base import FIELD_OVERRIDES, apply_transition, thumbnail
 from healthqa.admin.history import HistoryAdmin
+from healthqa.admin.versions import LOADED_FIELDS
 
 
 @admin.register(Expert)
@@ -50,12 +50,21 @@ class ExpertAdmin(HistoryAdmin):
         return readonly
 
     def save_model(self, request, obj, form, change):
-        if "verified" in form.changed_data:
-            if obj.verified:
-                obj.verified_at, obj.verified_by = timezone.now(), request.user
+        """Ticking or unticking "verified" goes through `mark_verified` / `unverify` (who,
+        when and a ModerationEvent), in one transaction with the rest of the form."""
+        if "verified" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        verify, obj.verified = obj.verified, not obj.verified  # the model method changes it
+        with transaction.atomic():
+            # The rest of the form first, unless only the box changed (no empty history row).
+            # The first save checks the version the form was loaded with.
+            if not change or set(form.changed_data) - {"verified", *LOADED_FIELDS}:
+                super().save_model(request, obj, form, change)
+            if verify:
+                obj.mark_verified(by=request.user)
             else:
-                obj.verified_at = obj.verified_by = None
-        super().save_model(request, obj, form, change)
+                obj.unverify(by=request.user)
+        return None
 
     @admin.display(description="photo or logo")
     def portrait(self, expert):
@@ -74,9 +83,7 @@ class ExpertAdmin(HistoryAdmin):
 
     @admin.action(description="Mark selected experts as verified", permissions=["change"])
     def mark_verified(self, request, queryset):
-        changed = 0
-        for expert in queryset.filter(verified=False):
-            expert.mark_verified(by=request.user)
-            changed += 1
-        noun = model_ngettext(self.opts, changed)
-        self.message_user(request, f"Verified {changed} {noun}.", messages.SUCCESS)
+        # Experts verified already are left as they are; one verified meanwhile is refused.
+        apply_transition(
+            self, request, queryset.filter(verified=False), "mark_verified", "Verified"
+        )

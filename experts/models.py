@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -105,14 +106,38 @@ class Expert(Versioned, Timestamped):
         return "".join(w[0] for w in words[:3]).upper() or "?"
 
     def mark_verified(self, *, by):
+        """`by` has checked this expert's credentials: who and when, and a ModerationEvent,
+        in one transaction. An expert already verified (as stored) is refused."""
         require(by, "experts.change_expert", "You do not have permission to verify experts.")
         # The audit log is a healthqa model, which imports this module: found by label.
         ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
         with transaction.atomic():
+            # The row locked first, so of two tries at once the second sees the first's.
+            rows = type(self)._base_manager.select_for_update().filter(pk=self.pk)
+            verified = rows.values_list("verified", flat=True).get()
+            if verified:
+                raise ValidationError(f"{self} is already verified.")
             self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
             self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
             ModerationEvent.record(
                 self, actor=by, action="verify", from_state="unverified", to_state="verified"
+            )
+
+    def unverify(self, *, by):
+        """`by` withdraws the verification: who and when are cleared, the ModerationEvent
+        keeps them, in one transaction. An expert not verified (as stored) is refused."""
+        require(by, "experts.change_expert", "You do not have permission to unverify experts.")
+        ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
+        with transaction.atomic():
+            # The row locked first, so of two tries at once the second sees the first's.
+            rows = type(self)._base_manager.select_for_update().filter(pk=self.pk)
+            verified = rows.values_list("verified", flat=True).get()
+            if not verified:
+                raise ValidationError(f"{self} is not verified.")
+            self.verified, self.verified_at, self.verified_by = False, None, None
+            self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
+            ModerationEvent.record(
+                self, actor=by, action="unverify", from_state="verified", to_state="unverified"
             )
 
     def save(self, *args, **kwargs):

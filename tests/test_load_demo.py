@@ -278,7 +278,7 @@ def test_unpublished_demo_items_stay_hidden():
     assert not Article.objects.public().filter(pk=scheduled.pk).exists()
 
     pending = Answer.objects.get(status=Answer.Status.PENDING)
-    assert pending in Answer.objects.pending_review()
+    assert pending in Answer.objects.waiting_for_review()
     assert not Answer.objects.approved().filter(pk=pending.pk).exists()
 
 

@@ -346,7 +346,7 @@ def test_revising_an_approved_answer_keeps_the_live_text(approved, expert_user, 
     revision = approved.pending_revision()
     assert revision.body == "Updated text."
     assert revision.created_by == expert_user
-    assert list(Answer.objects.pending_review()) == [approved]
+    assert list(Answer.objects.waiting_for_review()) == [approved]
     assert event_summary(events_for(approved)[-1]) == (
         expert_user, "revise", "approved", "approved", ""
     )  # fmt: skip

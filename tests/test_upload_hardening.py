@@ -585,7 +585,7 @@ def test_admin_with_the_upload_form_field_names_the_limit_for_a_huge_bomb(
     client, superuser, monkeypatch
 ):
     """With ImageUploadField wired into the admin, even a 400 MP bomb gets the pixel message."""
-    overrides = admin.site._registry[Expert].formfield_overrides[models.ImageField]
+    overrides = admin.site.get_model_admin(Expert).formfield_overrides[models.ImageField]
     monkeypatch.setitem(overrides, "form_class", ImageUploadField)
     client.force_login(superuser)
 

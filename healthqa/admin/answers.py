@@ -8,8 +8,7 @@ from django.template.response import TemplateResponse
 
 from experts.models import Expert
 from healthqa.admin.base import (
-    ReadOnlyAdmin,
-    ReadOnlyInline,
+    ReadOnly,
     apply_transition,
     moderation_history,
     questions_for_expert,
@@ -49,7 +48,7 @@ class ReviewNoteForm(forms.Form):
     )
 
 
-class FlagInline(ReadOnlyInline, admin.TabularInline):
+class FlagInline(ReadOnly, admin.TabularInline):
     """The reader reports on an answer, on its change page."""
 
     model = Flag
@@ -62,7 +61,7 @@ class FlagInline(ReadOnlyInline, admin.TabularInline):
         return super().get_queryset(request).select_related("handled_by")
 
 
-class AnswerRevisionInline(ReadOnlyInline, admin.TabularInline):
+class AnswerRevisionInline(ReadOnly, admin.TabularInline):
     model = AnswerRevision
     fields = ("created_at", "created_by", "status", "short_body", "reviewed_by", "reviewed_at")
     readonly_fields = fields
@@ -275,7 +274,7 @@ class AnswerAdmin(HistoryAdmin):
 
 
 @admin.register(AnswerRevision)
-class AnswerRevisionAdmin(ReadOnlyAdmin):
+class AnswerRevisionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("answer", "status", "created_by", "created_at", "reviewed_by", "reviewed_at")
     list_filter = ("status", "created_at", "reviewed_at")
     search_fields = ("answer__question__title", "answer__expert__name", "body", "review_note")

@@ -1,11 +1,12 @@
 """Helpers shared by the admins of all three apps."""
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import model_ngettext
+from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from healthqa.core.images import ImageUploadField
@@ -19,6 +20,18 @@ FIELD_OVERRIDES = {
     models.URLField: {"assume_scheme": "https"},
     models.ImageField: {"form_class": ImageUploadField},
 }
+
+
+def missing_object(model_admin, request, object_id):
+    """What the admin's own pages do for an id that names nothing the user may see: a warning
+    and the admin home."""
+    model_admin.message_user(
+        request,
+        f"{model_admin.opts.verbose_name} with ID “{unquote(object_id)}” doesn’t exist. "
+        "Perhaps it was deleted?",
+        messages.WARNING,
+    )
+    return redirect("admin:index")
 
 
 def questions_for_expert(user):
@@ -113,17 +126,32 @@ def moderation_history(obj, limit=50):
     )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records nobody adds, edits or deletes in the admin; the view permission shows them."""
+class ReadOnly:
+    """For a ModelAdmin or an inline (listed first): rows nobody adds or edits in the admin.
 
-    def has_add_permission(self, request):
+    They are written by the models (records, revisions, derived rows); the view permission
+    shows them. Nobody deletes them either, unless the admin overrides `may_delete`: with
+    `model_may_delete` (Django's rule, the model's delete permission) for rows editors may
+    remove, or with a rule of its own, e.g. for rows that go with a deleted parent (the
+    admin's cascade check asks this admin). On an inline, Django then offers no empty extra
+    rows and no delete boxes.
+    """
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return self.may_delete(request, obj)
+
+    def may_delete(self, request, obj=None):
         return False
+
+    def model_may_delete(self, request, obj=None):
+        """Django's own rule: the user holds the model's delete permission."""
+        return super().has_delete_permission(request, obj)
 
 
 class PublishingActions:
@@ -136,19 +164,3 @@ class PublishingActions:
     @admin.action(description="Archive selected %(verbose_name_plural)s", permissions=["change"])
     def archive(self, request, queryset):
         apply_transition(self, request, queryset, "archive", "Archived")
-
-
-class ReadOnlyInline:
-    """An inline that lists related rows without letting anyone add, edit or delete them."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,6 @@
 """Revision history and restore."""
 
-import re
 from datetime import date, datetime
-from difflib import SequenceMatcher
 
 from django.contrib import messages
 from django.contrib.admin import helpers
@@ -14,38 +12,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from healthqa.admin.base import missing_object
 from healthqa.admin.versions import VersionedAdmin
-from healthqa.core.text import when
-
-WORDS = re.compile(r"\s+|\S+")
-
-
-def word_diff(old, new, context=16):
-    """`old` → `new` as HTML: removed words in <del>, added words in <ins>, long unchanged
-    stretches shortened to `context` tokens either side of a change."""
-    before, after = WORDS.findall(old or ""), WORDS.findall(new or "")
-    opcodes = SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    parts = []
-    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-        if tag == "equal":
-            same = before[i1:i2]
-            head = same[:context] if index else []
-            tail = same[-context:] if index < len(opcodes) - 1 else []
-            if len(same) > len(head) + len(tail) + 1:
-                same = [*head, " … ", *tail]
-            parts.append(conditional_escape("".join(same)))
-            continue
-        if i2 > i1:
-            parts.append(format_html("<del>{}</del>", "".join(before[i1:i2])))
-        if j2 > j1:
-            parts.append(format_html("<ins>{}</ins>", "".join(after[j1:j2])))
-    return mark_safe("".join(str(part) for part in parts))  # every part is escaped above
+from healthqa.core.text import when, word_diff
 
 
 def history_value(field, value):
@@ -76,7 +49,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
                     "field": capfirst(field.verbose_name),
                     "old": history_value(field, change.old),
                     "new": history_value(field, change.new),
-                    "diff": word_diff(change.old, change.new) if is_text else None,
+                    "diff": word_diff(change.old, change.new, context=16) if is_text else None,
                 }
             )
         return changes
@@ -105,7 +78,7 @@ class HistoryAdmin(VersionedAdmin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         # simple-history falls back to the history rows of objects outside the queryset.
         if self.get_object(request, unquote(object_id)) is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return missing_object(self, request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def restorable_values(self, form_class, version):
@@ -128,7 +101,7 @@ class HistoryAdmin(VersionedAdmin, SimpleHistoryAdmin):
         request.current_app = self.admin_site.name
         current = self.get_object(request, unquote(object_id))
         if current is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return missing_object(self, request, object_id)
         if not self.has_view_history_or_change_history_permission(request, current):
             raise PermissionDenied
         if not str(version_id).isdigit():

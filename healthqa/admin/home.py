@@ -4,7 +4,6 @@ from django.db.models import F
 from django.urls import reverse
 
 from experts.models import Expert
-from healthqa.admin.queue import queue_answers
 from healthqa.admin.reports import open_flags
 from healthqa.admin.review_due import answers_due_for_review, articles_due_for_review
 from healthqa.core.notifications import start_answer_url
@@ -16,9 +15,8 @@ def home_links(user):
     """(label, url, open count) for the review pages this user may open."""
     links = []
     if can_moderate(user):
-        links.append(
-            ("Moderation queue", reverse("admin:moderation_queue"), queue_answers().count())
-        )
+        waiting = Answer.objects.waiting_for_review().count()
+        links.append(("Moderation queue", reverse("admin:moderation_queue"), waiting))
     if can_handle_flags(user):
         links.append(("Reader reports", reverse("admin:moderation_flags"), open_flags().count()))
     if can_triage(user):

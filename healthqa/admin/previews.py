@@ -12,9 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from healthqa.admin.base import (
-    apply_transition,
-)
+from healthqa.admin.base import ReadOnly, apply_transition, missing_object
 from healthqa.admin.versions import VersionedAdmin
 from healthqa.core.text import refusal, when
 from healthqa.models import PreviewLink, SlugRedirect
@@ -59,7 +57,7 @@ class SharesPreviews:
         request.current_app = self.admin_site.name
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return missing_object(self, request, object_id)
         if not self.has_share_preview_permission(request, obj):
             raise PermissionDenied
         if request.method not in {"GET", "POST"}:
@@ -95,7 +93,7 @@ class SharesPreviews:
 
 
 @admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
+class SlugRedirectAdmin(ReadOnly, admin.ModelAdmin):
     """Old addresses kept when a slug changes; created by the models, removable by editors."""
 
     list_display = ("old_slug", "target", "content_type", "created_at")
@@ -104,11 +102,8 @@ class SlugRedirectAdmin(admin.ModelAdmin):
     list_select_related = ("content_type",)
     readonly_fields = ("content_type", "object_id", "old_slug", "created_at")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    def may_delete(self, request, obj=None):
+        return self.model_may_delete(request, obj)
 
 
 class PreviewLinkStateFilter(admin.SimpleListFilter):
@@ -216,7 +211,7 @@ class PreviewLinkAdmin(VersionedAdmin, admin.ModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         link = self.get_object(request, unquote(object_id))
         if link is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return missing_object(self, request, object_id)
         if not self.has_change_permission(request, link):
             raise PermissionDenied
         try:

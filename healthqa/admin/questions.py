@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from healthqa.admin.base import (
     PublishingActions,
-    ReadOnlyInline,
+    ReadOnly,
     apply_transition,
     moderation_history,
     publication_label,
@@ -70,7 +70,7 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AnswerInline(ReadOnlyInline, admin.TabularInline):
+class AnswerInline(ReadOnly, admin.TabularInline):
     """The question's answers at a glance; each is reviewed on its own change page."""
 
     model = Answer

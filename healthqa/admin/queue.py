@@ -5,16 +5,13 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from healthqa.admin.versions import last_change
 from healthqa.core.bases import EditConflict
-from healthqa.core.markdown import render_markdown
 from healthqa.core.permissions import can_moderate
 from healthqa.core.text import refusal, user_label, when, word_diff
 from healthqa.models import Answer, AnswerRevision
@@ -35,26 +32,16 @@ class QueueItem:
             self.waiting_since = answer.submitted_at or (revision and revision.created_at)
             self.text = revision.body if revision is not None else answer.body
             self.diff = None
-        self.text_html = mark_safe(render_markdown(self.text))  # noqa: S308 - sanitized
 
     @property
     def seen(self):
         return self.revision.pk if self.revision is not None else ""
 
 
-def queue_answers():
-    """Pending answers and live answers with a pending revision, with what the queue shows."""
-    pending_revision = AnswerRevision.objects.filter(
-        answer=OuterRef("pk"), status=AnswerRevision.Status.PENDING
-    )
-    return Answer.objects.filter(
-        Q(status=Answer.Status.PENDING)
-        | Q(status=Answer.Status.APPROVED) & Exists(pending_revision)
-    ).select_related("question", "expert", "reviewed_by")
-
-
 def queue_items():
-    answers = list(queue_answers())
+    answers = list(
+        Answer.objects.waiting_for_review().select_related("question", "expert", "reviewed_by")
+    )
     revisions = {
         revision.answer_id: revision
         for revision in AnswerRevision.objects.filter(
@@ -118,7 +105,7 @@ def queue_decide_view(site):
     def view(request):
         if not can_moderate(request.user):
             raise PermissionDenied
-        waiting = list(queue_answers().values_list("pk", flat=True))
+        waiting = list(Answer.objects.waiting_for_review().values_list("pk", flat=True))
         form = DecisionForm(request.POST, choices=waiting)
         if not form.is_valid():
             for errors in form.errors.values():

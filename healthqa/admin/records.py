@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from experts.models import Expert
-from healthqa.admin.base import ReadOnlyAdmin, apply_transition
+from healthqa.admin.base import ReadOnly, apply_transition
 from healthqa.admin.versions import VersionedAdmin
 from healthqa.core import notifications
 from healthqa.core.permissions import sees_only_own_work
@@ -16,7 +16,7 @@ from healthqa.models import Answer, Assignment, Flag, ModerationEvent, Question
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(ReadOnlyAdmin):
+class ModerationEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("created_at", "target_link", "action", "transition", "actor", "note")
     list_filter = (
         "action",

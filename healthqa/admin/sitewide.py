@@ -10,10 +10,7 @@ from django.utils import timezone
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from healthqa.admin.base import (
-    FIELD_OVERRIDES,
-    thumbnail,
-)
+from healthqa.admin.base import FIELD_OVERRIDES, ReadOnly, thumbnail
 from healthqa.admin.versions import VersionedAdmin
 from healthqa.models import AdPlacement, SearchDocument, SiteSettings
 
@@ -122,7 +119,7 @@ if admin.site.is_registered(AccessAttempt):
 
 
 @admin.register(SearchDocument)
-class SearchDocumentAdmin(admin.ModelAdmin):
+class SearchDocumentAdmin(ReadOnly, admin.ModelAdmin):
     """The search index, for looking only: it is written by saves and `rebuild_search_index`."""
 
     list_display = ["title", "kind", "topic", "updated_at"]
@@ -132,13 +129,7 @@ class SearchDocumentAdmin(admin.ModelAdmin):
     fields = ["kind", "question", "article", "topic", "title", "body", "keywords", "updated_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
+    def may_delete(self, request, obj=None):
         # Rows are derived, but deleting a question or article takes its row with it, and the
         # admin's cascade check asks this admin: allowed to whoever may delete anything.
         return request.user.is_active and request.user.is_superuser

@@ -176,6 +176,17 @@ def with_loaded_fields(fieldsets, obj):
     return [*fieldsets, (None, {"fields": list(LOADED_FIELDS), "classes": ("hidden",)})]
 
 
+def inline_foreign_key(parent, inline):
+    """The foreign key of `inline`'s model that points at `parent` (its `fk_name` if set)."""
+    return next(
+        field
+        for field in inline.model._meta.get_fields()
+        if field.many_to_one
+        and field.concrete
+        and (field.name == inline.fk_name if inline.fk_name else field.related_model is parent)
+    )
+
+
 class VersionedAdmin:
     """Change forms carry the version they were loaded with; a stale save is refused."""
 
@@ -195,6 +206,6 @@ class VersionedAdmin:
         them: they are saved in the same transaction, after the checked parent)."""
         related = []
         for inline in self.inlines:
-            fk = forms.models._get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            fk = inline_foreign_key(self.model, inline)
             related.append((inline.model._meta.verbose_name_plural, inline.model, fk.attname))
         return tuple(related)
