@@ -203,7 +203,7 @@ REDIS_URL = env_url("REDIS_URL", "", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, reusing one client per connection pool.
+            # Ours, on redis-py's public API: Django's cache API, one client per process.
             "BACKEND": "healthqa.pagecache.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "healthqa",

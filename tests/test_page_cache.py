@@ -18,6 +18,7 @@ from tests.factories import (
     UserFactory,
     make_public_question,
 )
+from tests.test_redis_cache import kill_connections, needs_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -318,12 +319,13 @@ def test_posts_are_never_answered_from_the_cache(question):
     assert "X-Page-Cache" not in response
 
 
-def test_the_redis_backend_reuses_one_client_per_pool():
+@needs_redis
+def test_the_redis_backend_shares_one_client_per_process():
     from healthqa.pagecache.redis import RedisCache
 
     backend = RedisCache("redis://127.0.0.1:6379/14", {})
-    assert backend._cache.get_client() is backend._cache.get_client()
-    assert backend._cache.get_client(write=True) is backend._cache.get_client()
+    assert backend.client is backend.client
+    assert RedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "other"}).client is backend.client
 
 
 # --- parts shared by many pages, computed once per generation ----------------------------------
@@ -473,24 +475,23 @@ def test_the_wsgi_app_finds_pages_at_unicode_addresses(wsgi_get):
     assert first[2] == second[2]
 
 
+@needs_redis
 def test_quick_redis_reads_match_the_client_and_survive_a_lost_connection():
-    import os
+    import uuid
 
     from healthqa.pagecache.redis import RedisCache
 
-    backend = RedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "quick-read-test"})
+    name = f"quick-read-test-{uuid.uuid4().hex[:12]}"
+    params = {"KEY_PREFIX": "quick-read-test", "OPTIONS": {"client_name": name}}
+    backend = RedisCache("redis://127.0.0.1:6379/14", params)
     backend.set("generation", {"id": "abc", "next": None})
     assert backend.get_quickly("generation") == {"id": "abc", "next": None}
     assert backend.get_quickly("absent") is None
-    backend._own.connection.disconnect()
-    backend._own.connection._sock = object()  # a broken socket: the read fails
+    assert kill_connections(name) == 2  # as when Redis restarts
     assert backend.get_quickly("generation") == {"id": "abc", "next": None}
     assert backend.get_quickly("generation") == {"id": "abc", "next": None}
-    backend._own.pid = os.getpid() + 1  # as in a forked worker: a connection of its own
-    first = backend._own.connection
-    assert backend.get_quickly("generation") == {"id": "abc", "next": None}
-    assert backend._own.connection is not first
     backend.delete("generation")
+    backend.client.connection_pool.disconnect()
 
 
 # --- what many pages show is read once per generation by each worker ---------------------------
@@ -551,3 +552,22 @@ def test_staff_renders_never_reuse_shared_parts(two_questions_of_a_topic):
 
     cache.delete(SiteSettings.CACHE_KEY)
     assert "Renamed without a signal" in get(staff, second.get_absolute_url())[1]
+
+
+def test_the_wsgi_module_starts_in_a_fresh_process():
+    """gunicorn imports healthqa.wsgi before Django is set up: it must set it up first."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    env.update(DJANGO_SECRET_KEY="wsgi-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="localhost")
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import healthqa.wsgi as w; print(type(w.application).__name__)"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "PageCacheApp"
