@@ -1,11 +1,15 @@
 import os
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
 
 from tests.factories import ExpertFactory, UserFactory, role_group
+
+# The repository: tests sit one or two folders below it.
+ROOT = Path(__file__).resolve().parent.parent
 
 FROZEN_NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.models import Article
 from experts.models import Expert
 from healthqa.models import Answer, ModerationEvent, Question, SiteSettings, Topic
+from tests.admin.test_admin import admin_url, form_data, run_action, url_for
 from tests.factories import (
     AnswerFactory,
     ArticleFactory,
@@ -19,7 +20,6 @@ from tests.factories import (
     QuestionFactory,
     TopicFactory,
 )
-from tests.test_admin import admin_url, form_data, run_action, url_for
 
 pytestmark = pytest.mark.django_db
 

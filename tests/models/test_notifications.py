@@ -7,8 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from healthqa.models import Assignment
+from tests.admin.test_admin import form_data
 from tests.factories import AnswerFactory, QuestionFactory, TopicFactory, UserFactory
-from tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 

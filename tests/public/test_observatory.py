@@ -6,13 +6,13 @@ import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 SCRIPT = ROOT / "scripts" / "observatory"
 SCANNER = ROOT / "node_modules" / "@mdn" / "mdn-http-observatory" / "src" / "scanner" / "index.js"
 

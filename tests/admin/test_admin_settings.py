@@ -1,8 +1,8 @@
 """Site settings: edited in the admin, cached for the templates, fresh after every save."""
 
 from healthqa.models import SiteSettings
+from tests.admin.test_admin import admin_url
 from tests.factories import make_public_question
-from tests.test_admin import admin_url
 
 
 def settings_url():

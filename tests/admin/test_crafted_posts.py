@@ -11,9 +11,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from healthqa.models import Answer, AnswerRevision, Assignment, Flag
-from tests import test_permission_matrix as matrix
+from tests.admin import test_permission_matrix as matrix
+from tests.admin.test_permission_matrix import admin_url, rendered_form_data, signed_in
 from tests.factories import AnswerFactory
-from tests.test_permission_matrix import admin_url, rendered_form_data, signed_in
 
 # The matrix's users and rows: made once for this module, each test rolled back.
 shared, users, world = matrix.shared, matrix.users, matrix.world

@@ -8,6 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from healthqa.models import Question
+from tests.browser.test_browser import pytestmark  # noqa: F401
 from tests.factories import (
     PASSWORD,
     AnswerFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     UserFactory,
     role_group,
 )
-from tests.test_browser import pytestmark  # noqa: F401
 
 TITLE = "Can I keep running with a sore knee?"
 ARTICLE = "Knee-Friendly Warm-Ups Before a Run"

@@ -18,6 +18,9 @@ from playwright.sync_api import expect
 
 from healthqa.core.bases import EditConflict
 from healthqa.models import Answer, ModerationEvent, Question, SiteSettings, Topic
+from tests.admin.test_admin import messages_of, run_action, url_for
+from tests.admin.test_history import page_data
+from tests.browser.test_browser import pytestmark as BROWSER_MARKS
 from tests.factories import (
     PASSWORD,
     AdPlacementFactory,
@@ -32,9 +35,6 @@ from tests.factories import (
     UserFactory,
     role_group,
 )
-from tests.test_admin import messages_of, run_action, url_for
-from tests.test_browser import pytestmark as BROWSER_MARKS
-from tests.test_history import page_data
 
 TRIALS = int(os.environ.get("HEALTHQA_CONCURRENCY_TRIALS", "100"))
 QUEUE = reverse("admin:moderation_queue")

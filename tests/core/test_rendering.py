@@ -1,7 +1,6 @@
 import ast
 import random
 import re
-from pathlib import Path
 
 import pytest
 from django.template import engines
@@ -9,8 +8,7 @@ from django.utils.safestring import SafeData, SafeString
 
 from healthqa.core.markdown import plain_text, render_markdown, sanitize_html, teaser
 from healthqa.templatetags.healthqa_tags import markdown
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 # --- render_markdown ---------------------------------------------------------------------------
 

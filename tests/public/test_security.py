@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,9 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from freezegun import freeze_time
 
+from tests.conftest import ROOT
 from tests.factories import PASSWORD, UserFactory, make_public_question
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_env(**extra):

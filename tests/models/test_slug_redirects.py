@@ -3,8 +3,8 @@
 import pytest
 
 from healthqa.models import SlugRedirect
+from tests.admin.test_admin import url_for
 from tests.factories import ArticleFactory, QuestionFactory, make_public_question
-from tests.test_admin import url_for
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from healthqa.models import Answer, AnswerRevision, Question, Topic
+from tests.admin.test_admin import admin_url, form_data, url_for
 from tests.factories import (
     AnswerFactory,
     ArticleFactory,
@@ -16,7 +17,6 @@ from tests.factories import (
     QuestionFactory,
     TopicFactory,
 )
-from tests.test_admin import admin_url, form_data, url_for
 
 
 def history_url(obj):

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from healthqa.models import ModerationEvent, PreviewLink
+from tests.admin.test_admin import admin_url, messages_of, run_action, url_for
 from tests.factories import AnswerFactory, ArticleFactory, QuestionFactory, make_public_question
-from tests.test_admin import admin_url, messages_of, run_action, url_for
 
 BANNER = "Preview — not published."
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from experts.models import Expert
 from healthqa.models import ModerationEvent
+from tests.admin.test_admin import admin_url, run_action, url_for
 from tests.factories import ExpertFactory
-from tests.test_admin import admin_url, run_action, url_for
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.admin.test_admin import admin_url
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
     AnswerFactory,
@@ -15,7 +16,6 @@ from tests.factories import (
     TopicFactory,
     make_public_question,
 )
-from tests.test_admin import admin_url
 
 pytestmark = pytest.mark.django_db
 

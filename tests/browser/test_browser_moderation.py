@@ -7,8 +7,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from healthqa.models import Answer, Assignment, Question
+from tests.browser.test_browser import pytestmark  # noqa: F401
 from tests.factories import PASSWORD, ExpertFactory, TopicFactory, UserFactory
-from tests.test_browser import pytestmark  # noqa: F401
 
 TITLE = "Why does my shoulder click when I lift my arm?"
 FIRST_DRAFT = "A click without pain is usually harmless."

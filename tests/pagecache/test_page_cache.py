@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
     make_public_question,
 )
-from tests.test_redis_cache import kill_connections, needs_redis
+from tests.pagecache.test_redis_cache import kill_connections, needs_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

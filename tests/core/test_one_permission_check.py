@@ -7,13 +7,13 @@ and fails when one asks `user.has_perm()` itself instead of going through the he
 """
 
 import ast
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from healthqa.core.permissions import allowed
 from healthqa.models import ModerationEvent, PreviewLink
+from tests.conftest import ROOT
 from tests.factories import (
     AnswerFactory,
     ArticleFactory,
@@ -22,8 +22,6 @@ from tests.factories import (
     FlagFactory,
     QuestionFactory,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _refreshed(obj, *fields):
