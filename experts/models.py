@@ -106,38 +106,35 @@ class Expert(Versioned, Timestamped):
         return "".join(w[0] for w in words[:3]).upper() or "?"
 
     def mark_verified(self, *, by):
-        """`by` has checked this expert's credentials: who and when, and a ModerationEvent,
-        in one transaction. An expert already verified (as stored) is refused."""
+        """`by` has checked this expert's credentials: who and when are kept, with a
+        ModerationEvent. An expert already verified (as stored) is refused."""
         require(by, "experts.change_expert", "You do not have permission to verify experts.")
-        # The audit log is a healthqa model, which imports this module: found by label.
-        ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
-        with transaction.atomic():
-            # The row locked first, so of two tries at once the second sees the first's.
-            rows = type(self)._base_manager.select_for_update().filter(pk=self.pk)
-            verified = rows.values_list("verified", flat=True).get()
-            if verified:
-                raise ValidationError(f"{self} is already verified.")
-            self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
-            self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
-            ModerationEvent.record(
-                self, actor=by, action="verify", from_state="unverified", to_state="verified"
-            )
+        self._set_verified(True, by=by)
 
     def unverify(self, *, by):
-        """`by` withdraws the verification: who and when are cleared, the ModerationEvent
-        keeps them, in one transaction. An expert not verified (as stored) is refused."""
+        """`by` withdraws the verification: who and when are cleared (the ModerationEvent keeps
+        them). An expert not verified (as stored) is refused."""
         require(by, "experts.change_expert", "You do not have permission to unverify experts.")
+        self._set_verified(False, by=by)
+
+    def _set_verified(self, verified, *, by):
+        # The audit log is a healthqa model, which imports this module: found by label.
         ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
+        states = ("unverified", "verified")
         with transaction.atomic():
             # The row locked first, so of two tries at once the second sees the first's.
             rows = type(self)._base_manager.select_for_update().filter(pk=self.pk)
-            verified = rows.values_list("verified", flat=True).get()
-            if not verified:
-                raise ValidationError(f"{self} is not verified.")
-            self.verified, self.verified_at, self.verified_by = False, None, None
+            if rows.values_list("verified", flat=True).get() == verified:
+                raise ValidationError(f"{self} is {'already' if verified else 'not'} verified.")
+            self.verified = verified
+            self.verified_at, self.verified_by = (timezone.now(), by) if verified else (None, None)
             self.save(update_fields=["verified", "verified_at", "verified_by", "updated_at"])
             ModerationEvent.record(
-                self, actor=by, action="unverify", from_state="verified", to_state="unverified"
+                self,
+                actor=by,
+                action="verify" if verified else "unverify",
+                from_state=states[not verified],
+                to_state=states[verified],
             )
 
     def save(self, *args, **kwargs):

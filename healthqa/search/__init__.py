@@ -18,7 +18,6 @@ from healthqa.search.backends import current_backend
 from healthqa.search.index import (
     analyze,
     index_article,
-    index_expert_answers,
     index_question,
     rebuild,
     remove,
@@ -36,7 +35,6 @@ __all__ = [
     "analyze",
     "current_backend",
     "index_article",
-    "index_expert_answers",
     "index_question",
     "parse",
     "rebuild",

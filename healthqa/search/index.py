@@ -86,12 +86,6 @@ def index_article(article):
     _replace("article", article, _article_document(article))
 
 
-def index_expert_answers(expert):
-    """Re-index the questions an expert answered (their answers count only while active)."""
-    for question in Question.objects.filter(answers__expert=expert).distinct():
-        index_question(question)
-
-
 def remove(obj):
     """Take a question or an article out of the index."""
     _replace("question" if isinstance(obj, Question) else "article", obj, None)
