@@ -1,7 +1,9 @@
 """Helpers shared by the admins of all three apps."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -20,6 +22,83 @@ FIELD_OVERRIDES = {
     models.URLField: {"assume_scheme": "https"},
     models.ImageField: {"form_class": ImageUploadField},
 }
+
+
+def valid_ids(db_field, values):
+    """The `values` that the column `db_field` points at can hold ("abc" cannot be an id)."""
+    remote = db_field.remote_field
+    opts = remote.model._meta
+    target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+    kept = []
+    for value in values:
+        try:
+            target.run_validators(target.to_python(value))
+        except ValidationError:
+            continue
+        kept.append(value)
+    return kept
+
+
+class ValidIdsOnly:
+    """For an autocomplete widget: shows only the posted values that can be ids.
+
+    A bound form shows what was posted, and the widget looks it up to label it; a junk value
+    made that lookup raise (HTTP 500) instead of letting the form report its error.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, valid_ids(self.field, value), attr)
+
+
+class CheckedAutocompleteSelect(ValidIdsOnly, AutocompleteSelect):
+    pass
+
+
+class CheckedAutocompleteSelectMultiple(ValidIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class CheckedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses, as an invalid choice, a value the id column cannot hold before looking it up:
+    on SQLite, 99999999999999999999 made the lookup raise OverflowError (HTTP 500)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        field = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                field.run_validators(field.to_python(pk))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        return super()._check_values(value)
+
+
+class ChecksPostedIds:
+    """For a ModelAdmin or an inline: its relation fields answer junk ids with a form error.
+
+    The admin site mixes it into every ModelAdmin it registers (`HealthQAAdminSite.register`),
+    Django's own user and group admins included; an inline with autocomplete fields lists it
+    first. (Django's raw-id widgets are safe already.)
+    """
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", CheckedModelMultipleChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = CheckedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def missing_object(model_admin, request, object_id):

@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from healthqa.admin.base import (
+    ChecksPostedIds,
     PublishingActions,
     ReadOnly,
     apply_transition,
@@ -89,7 +90,7 @@ class AnswerInline(ReadOnly, admin.TabularInline):
         return answer.summary
 
 
-class ContinueLearningPickInline(admin.TabularInline):
+class ContinueLearningPickInline(ChecksPostedIds, admin.TabularInline):
     model = ContinueLearningPick
     fields = ("position", "article")
     autocomplete_fields = ("article",)

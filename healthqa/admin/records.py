@@ -166,7 +166,8 @@ class FlagAdmin(VersionedAdmin, admin.ModelAdmin):
     actions = ("dismiss", "mark_actioned")
 
     def view_on_site(self, flag):
-        return flag.target.get_absolute_url()
+        # A form posted without a target shows the flag without one.
+        return flag.target.get_absolute_url() if flag.target is not None else None
 
     @admin.display(description="reported")
     def target_display(self, flag):

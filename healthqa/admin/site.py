@@ -10,6 +10,7 @@ instance, made here: registering the admins of this package (imported with it) m
 from django.contrib import admin
 from django.urls import path
 
+from healthqa.admin.base import ChecksPostedIds
 from healthqa.admin.home import home_context
 from healthqa.admin.queue import queue_decide_view, queue_view
 from healthqa.admin.reports import flag_decide_view, flags_view
@@ -21,6 +22,15 @@ class HealthQAAdminSite(admin.AdminSite):
     site_header = "HealthQA administration"
     site_title = "HealthQA administration"
     index_title = "Editorial work"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every ModelAdmin answers junk ids in relation fields with a form error
+        (`ChecksPostedIds`), those of other apps (users, groups) included."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, ChecksPostedIds):
+            admin_class = type(admin_class.__name__, (ChecksPostedIds, admin_class),
+                               {"__module__": admin_class.__module__})  # fmt: skip
+        super().register(model_or_iterable, admin_class, **options)
 
     def index(self, request, extra_context=None):
         return super().index(request, {**home_context(request), **(extra_context or {})})

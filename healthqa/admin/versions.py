@@ -9,6 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from healthqa.admin.base import ChecksPostedIds
 from healthqa.core.bases import Versioned
 from healthqa.core.text import user_label, when
 from healthqa.models import ModerationEvent
@@ -187,8 +188,11 @@ def inline_foreign_key(parent, inline):
     )
 
 
-class VersionedAdmin:
-    """Change forms carry the version they were loaded with; a stale save is refused."""
+class VersionedAdmin(ChecksPostedIds):
+    """Change forms carry the version they were loaded with; a stale save is refused.
+
+    The base of each of our admins whose rows are edited, so it carries `ChecksPostedIds` too.
+    """
 
     form = VersionCheckForm
 
