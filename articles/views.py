@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from articles.models import Article
+from healthqa.pagecache.keys import depends_on
 from healthqa.public.previews import PreviewableDetailView
 
 
@@ -11,6 +12,7 @@ class ArticleListView(ListView):
     paginate_by = 12
 
     def get_queryset(self):
+        depends_on("article@all")
         return Article.objects.public().for_cards()
 
 
@@ -27,6 +29,7 @@ class ArticleDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        depends_on("article@all", f"source@article:{article.pk}")
         related = Article.objects.public().exclude(pk=article.pk).for_cards()
         if article.topic_id:
             related = related.filter(topic_id=article.topic_id)

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 from articles.models import Article
 from experts.models import Expert
 from healthqa.models import Answer
+from healthqa.pagecache.keys import depends_on
 
 
 class ExpertListView(ListView):
@@ -13,6 +14,7 @@ class ExpertListView(ListView):
     paginate_by = 24
 
     def get_queryset(self):
+        depends_on("expert@all", "question@all")
         return (
             Expert.objects.public()
             .with_answer_counts()
@@ -32,6 +34,8 @@ class ExpertDetailView(ListView):
         self.expert = get_object_or_404(
             Expert.objects.public().prefetch_related("specialties"), slug=self.kwargs["slug"]
         )
+        depends_on(f"answer@expert:{self.expert.pk}", f"article@expert:{self.expert.pk}")
+        depends_on("question@all")
         return (
             Answer.objects.public()
             .filter(expert=self.expert)

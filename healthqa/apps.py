@@ -10,6 +10,7 @@ class HealthQAConfig(AppConfig):
     def ready(self):
         """Connect the receivers that keep derived data in step with the content: the search
         index and the page cache (on commit), and re-encoded image uploads."""
+        from healthqa import checks  # noqa: F401 (registers the system checks)
         from healthqa.core.images import connect_upload_reencoding
         from healthqa.pagecache import invalidation
         from healthqa.search import sync

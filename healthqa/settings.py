@@ -210,12 +210,27 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis: a cache on local disk (diskcache, SQLite underneath) that every process on
+    # this machine shares, so that pages, invalidations, rate limits and lockouts hold across
+    # workers, the shell and cron jobs. A second machine needs REDIS_URL.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "healthqa",
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": env_str("HEALTHQA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "TIMEOUT": 300,
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 1.0,
+            "OPTIONS": {"size_limit": env_int("HEALTHQA_CACHE_SIZE_MB", 1024, minimum=16) * 2**20},
         }
     }
+
+# Caching proxies and CDNs in front (README, Operators: caching). With a purger (Varnish with
+# deploy/varnish.vcl), changed pages are purged by key and proxies may keep pages for a day;
+# without one, a proxy may serve a page this many seconds after it changed.
+HEALTHQA_PURGE_URL = env_url("HEALTHQA_PURGE_URL", "")
+HEALTHQA_PROXY_MAX_AGE = env_int(
+    "HEALTHQA_PROXY_MAX_AGE", 86400 if HEALTHQA_PURGE_URL else 10, minimum=0
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -266,6 +281,9 @@ HEALTHQA_TRUSTED_PROXY_COUNT = env_int("HEALTHQA_TRUSTED_PROXY_COUNT", 0, minimu
 # Public forms (/ask/, reports): at most this many posts per client per period (seconds).
 HEALTHQA_FORM_RATE_LIMIT = env_int("HEALTHQA_FORM_RATE_LIMIT", 5, minimum=1)
 HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600, minimum=1)
+# "Was this helpful?": one vote per answer per browser session, and per client address per this
+# many seconds (a client without cookies gets a new session with every post).
+HEALTHQA_VOTE_PERIOD = env_int("HEALTHQA_VOTE_PERIOD", 3600, minimum=1)
 # Answers and articles not reviewed for this many days are listed in the review-due report.
 HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365, minimum=1)
 
@@ -329,13 +347,16 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_TEMPLATE = "429.html"
+# The forms' 429 page, with Retry-After and Cache-Control: no-store.
+AXES_LOCKOUT_CALLABLE = "healthqa.public.ratelimit.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
+# Failures are counted where every worker sees them: in Redis when there is one, otherwise in the
+# database rather than the disk cache, which culls the oldest entries when pages fill it. The
+# database also keeps the attempts that superusers read and reset in the admin (AccessAttempt).
 AXES_HANDLER = (
     "axes.handlers.cache.AxesCacheHandler"
     if REDIS_URL
-    else ("axes.handlers.database.AxesDatabaseHandler")
+    else "axes.handlers.database.AxesDatabaseHandler"
 )
 AXES_CLIENT_IP_CALLABLE = "healthqa.public.ratelimit.client_ip"
 
@@ -344,6 +365,14 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # A foreign Host header gets its 400; a scanner sending many must not fill the log.
+        "disallowed_host": {
+            "()": "healthqa.core.logging.DisallowedHostFilter",
+            "client_ip": "healthqa.public.ratelimit.client_ip",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.security.DisallowedHost": {"filters": ["disallowed_host"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }

@@ -2,12 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_control
 
 from healthqa.pagecache.middleware import cached_page
 from healthqa.public import previews, views
 from healthqa.public.feeds import LatestArticlesFeed, LatestQuestionsFeed
 from healthqa.public.media import serve_media
 from healthqa.public.sitemaps import sitemaps
+
+# The same for every reader, changed only by publishing: browsers and proxies may keep them a while.
+for_five_minutes = cache_control(public=True, max_age=300)
 
 healthqa_patterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
@@ -40,10 +44,10 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("articles/", include("articles.urls")),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap_view, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", for_five_minutes(sitemap_view), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("feeds/questions/", LatestQuestionsFeed(), name="feed_questions"),
-    path("feeds/articles/", LatestArticlesFeed(), name="feed_articles"),
+    path("feeds/questions/", for_five_minutes(LatestQuestionsFeed()), name="feed_questions"),
+    path("feeds/articles/", for_five_minutes(LatestArticlesFeed()), name="feed_articles"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -20,12 +20,21 @@ def _isolated_cache(settings):
     per worker."""
     from django.core.cache import cache
 
+    from healthqa.pagecache import shared, store
+    from healthqa.pagecache.feed import feed
     from healthqa.templatetags import picture_tags
 
-    cache.clear()
-    picture_tags._renditions_memo.clear()
+    def forget():
+        cache.clear()
+        # A test's rolled-back changes leave log ids to be used again: read the log afresh.
+        feed.reset()
+        shared.clear()
+        store.clear_local()
+        picture_tags._renditions_memo.clear()
+
+    forget()
     yield
-    cache.clear()
+    forget()
 
 
 @pytest.fixture(autouse=True)

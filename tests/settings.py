@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 # Plain http in tests: no Secure (and so no __Host-) cookies, which a browser would refuse.
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="healthqa-test-media-"))
+# One shared cache folder per test run: the processes a test starts (gunicorn, the shell) share it.
+os.environ.setdefault("HEALTHQA_CACHE_DIR", tempfile.mkdtemp(prefix="healthqa-test-cache-"))
 
 from healthqa.settings import *  # noqa: E402,F403
 

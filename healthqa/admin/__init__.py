@@ -6,11 +6,12 @@ ModerationEvent. Bulk actions loop over the selection and call them one object a
 
 `site.HealthQAAdminSite` is the site; one module per area registers its admins on it:
 questions (and topics), answers, records (moderation events, assignments, reports), previews
-(preview links, old addresses), sitewide (settings, ads, tags, login records, search index).
+(preview links, old addresses), sitewide (settings, ads, tags, login records, search index),
+changes (the page cache's change log).
 The review pages live in queue, reports, triage, review_due and home.
 """
 
-from healthqa.admin import answers, previews, questions, records, sitewide
+from healthqa.admin import answers, changes, previews, questions, records, sitewide
 from healthqa.admin.site import site
 
-__all__ = ["answers", "previews", "questions", "records", "site", "sitewide"]
+__all__ = ["answers", "changes", "previews", "questions", "records", "site", "sitewide"]

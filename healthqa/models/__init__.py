@@ -9,6 +9,7 @@ direction: moderation ← publishing ← questions ← answers ← flags, topics
 """
 
 from healthqa.models.answers import Answer, AnswerQuerySet, AnswerRevision
+from healthqa.models.changes import ContentChange
 from healthqa.models.flags import Flag
 from healthqa.models.moderation import Assignment, ModerationEvent, StatusChanges
 from healthqa.models.publishing import KeepsOldSlugs, PreviewLink, PublishingMixin, SlugRedirect
@@ -24,6 +25,7 @@ __all__ = [
     "AnswerQuerySet",
     "AnswerRevision",
     "Assignment",
+    "ContentChange",
     "ContinueLearningPick",
     "Flag",
     "KeepsOldSlugs",

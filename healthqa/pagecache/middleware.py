@@ -2,23 +2,21 @@
 (`cached_page`)."""
 
 import functools
-import zlib
+import hashlib
+import math
+import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.handlers.wsgi import get_path_info, get_script_name
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
-from healthqa.pagecache.store import (
-    GENERATION_READ,
-    cacheable,
-    current_generation,
-    find,
-    page_key,
-    respond,
-    store,
-)
+from healthqa.pagecache.feed import refresh_or_none
+from healthqa.pagecache.keys import collecting
+from healthqa.pagecache.purge import EVERYTHING
+from healthqa.pagecache.store import LOOKED_UP, cacheable, find, page_key, respond, store
 
 
 class PageCacheMiddleware:
@@ -32,7 +30,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if cacheable(request.META) and GENERATION_READ not in request.META:
+        if cacheable(request.META) and LOOKED_UP not in request.META:
             stored = find(request.META)
             if stored is not None:
                 return respond(request, stored)
@@ -40,8 +38,31 @@ class PageCacheMiddleware:
         pending = getattr(response, "page_cache_pending", None)
         # Any cookie (messages being cleared, say) means the page was this reader's alone.
         if pending is not None and response.status_code == 200 and not response.cookies:
-            store(*pending, response)
+            key, body, checks = pending
+            store(key, body, response, **checks)
+        elif pending is None:
+            keep_private(request, response)
         return response
+
+
+def keep_private(request, response):
+    """Tell shared caches to keep out of what was rendered for one person.
+
+    Staff and preview links: `private, no-store`. A reader with a session, or a response that
+    sets a cookie: `private, no-cache` unless the view said `no-store` already. Public pages of
+    the page cache carry their own header (`cached_page`)."""
+    control = response.get("Cache-Control", "")
+    user = getattr(request, "user", None)
+    if getattr(request, "is_preview", False) or (user is not None and user.is_staff):
+        response["Cache-Control"] = "private, no-store"
+    elif "no-store" in control:
+        return
+    elif (
+        response.cookies
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or (user is not None and user.is_authenticated)
+    ):
+        response["Cache-Control"] = "private, no-cache"
 
 
 class PageCacheApp:
@@ -73,27 +94,32 @@ class PageCacheApp:
                 if stored is not None:
                     start_response("200 OK", stored["headers"])
                     return [stored["body"]]
-                if GENERATION_READ in meta:
-                    environ[GENERATION_READ] = meta[GENERATION_READ]
+                environ[LOOKED_UP] = True
         return self.application(environ, start_response)
 
 
 def cached_page(view):
-    """Render an anonymous reader's page once per content generation; the middleware stores it."""
+    """Render an anonymous reader's page with the keys of what it shows; the middleware stores
+    it, and it tells shared caches how to keep it (`Cache-Control`, validators,
+    `Surrogate-Key`)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not cacheable(request.META) or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        generation = request.META.get(GENERATION_READ) or current_generation()
-        key = page_key(generation, request.META)
+        feed = refresh_or_none()
+        if feed is None:
+            return view(request, *args, **kwargs)
+        stamp, at = feed.position(), time.time()
         if not isinstance(caches["default"], DummyCache):
-            # Read by shared_part(): with a cache that keeps nothing every request is a new
-            # generation, and sharing parts between pages would only add queries.
-            request.page_generation = generation
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+            # Read by shared_part(): with a cache that keeps nothing, sharing parts between
+            # pages would only add queries.
+            request.page_stamp = (stamp, at)
+        with collecting() as found:
+            found.add(EVERYTHING)  # changed by migrations (and by nothing else)
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
         if (
             response.status_code != 200
             or response.cookies
@@ -102,11 +128,19 @@ def cached_page(view):
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             return response
-        response["Last-Modified"] = http_date(generation["at"])
-        response["ETag"] = f'W/"{generation["id"]}-{zlib.crc32(key.encode()):08x}"'
+        body = response.content
+        response["Last-Modified"] = http_date(at)
+        response["ETag"] = f'W/"{hashlib.sha256(body).hexdigest()[:24]}"'
         response["X-Page-Cache"] = "miss"
-        patch_cache_control(response, no_cache=True)
-        response.page_cache_pending = (key, response.content)
+        shared_age = min(settings.HEALTHQA_PROXY_MAX_AGE, feed.seconds_to_next_event())
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={max(0, math.floor(shared_age))}"
+        response["Surrogate-Key"] = " ".join(sorted(found))
+        patch_vary_headers(response, ["Cookie"])
+        response.page_cache_pending = (
+            page_key(request.META),
+            body,
+            {"stamp": stamp, "at": at, "keys": tuple(found)},
+        )
         return response
 
     return wrapped

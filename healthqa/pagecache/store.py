@@ -1,74 +1,25 @@
-"""Content generations, cache keys derived from the raw request, and stored pages."""
+"""Stored pages: keys derived from the raw request, and what a hit is checked against."""
 
 import hashlib
-import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
-from django.db.models import Min
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
-from articles.models import Article
-from healthqa.models import Question
+from healthqa.pagecache.feed import refresh_or_none
 from healthqa.pagecache.redis import get_quickly
 
-GENERATION_KEY = "healthqa:content-generation"
 PAGE_TIMEOUT = 60 * 60 * 24
 # Set per response.
 _UNSTORED_HEADERS = {"content-length", "x-page-cache", "set-cookie"}
 # Part of every key: a release that changes what store() keeps changes it, so that pages stored
 # by the previous release are never read in the new shape.
-_STORED_FORMAT = 3
-
-
-def _next_publication():
-    """The earliest moment a scheduled question or article becomes public, or None."""
-
-    now = timezone.now()
-    scheduled = [
-        model.objects.filter(status=model.Status.PUBLISHED, published_at__gt=now)
-        .order_by()
-        .values("status")
-        .annotate(first=Min("published_at"))
-        .values("first")
-        for model in (Question, Article)
-    ]
-    # One query for both: the earliest of each, as a union.
-    moments = [
-        first
-        for first in scheduled[0].union(scheduled[1], all=True).values_list("first", flat=True)
-        if first is not None
-    ]
-    return min(moments).timestamp() if moments else None
-
-
-def content_changed():
-    """Start a new generation: pages cached so far are never served again."""
-    cache.set(GENERATION_KEY, _new_generation(), None)
-
-
-def _new_generation():
-    return {"id": uuid.uuid4().hex, "at": time.time(), "next": _next_publication()}
-
-
-def _expired(generation):
-    """True once a scheduled item has gone live since the generation began."""
-    return generation["next"] is not None and generation["next"] <= time.time()
-
-
-def current_generation():
-    generation = get_quickly(GENERATION_KEY)
-    if generation is None or _expired(generation):
-        generation = _new_generation()
-        cache.set(GENERATION_KEY, generation, None)
-    return generation
+_STORED_FORMAT = 4
 
 
 def _scheme(meta):
@@ -133,7 +84,7 @@ def _host(meta):
     return meta.get("SERVER_NAME", "") + ("" if str(port) == default else f":{port}")
 
 
-def page_key(generation, meta):
+def page_key(meta):
     """Per scheme and host as well as path and query: pages carry absolute URLs (canonical,
     Open Graph, JSON-LD), and HSTS is only sent over HTTPS.
 
@@ -153,49 +104,47 @@ def page_key(generation, meta):
             meta.get("QUERY_STRING", ""),
         )
     )
-    return f"healthqa:page:{generation['id']}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"healthqa:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
-# Stored pages never change under their key (a new generation gets new keys), so each worker
-# may keep recently served ones in memory and skip fetching the page from a shared cache.
+# Each worker keeps recently served pages in memory and checks them like any other: a page
+# another worker stored since is fetched when this copy is no longer valid.
 _local_pages = {}
 _LOCAL_PAGES_MAX = 256
 
 
-def _lookup(key):
-    stored = _local_pages.get(key)
-    if stored is None:
-        stored = get_quickly(key)
-        if stored is not None:
-            if len(_local_pages) >= _LOCAL_PAGES_MAX:
-                _local_pages.clear()
-            _local_pages[key] = stored
-    return stored
+def _valid(feed, stored):
+    return feed.valid(stored["stamp"], stored["at"], stored["keys"])
 
 
 def find(meta):
-    """The stored page for this request in the live generation, or None. No database here:
-    without a live generation nothing can be cached yet, and the view (through `cached_page`)
-    starts one. On a miss the generation is left in `meta` for `cached_page`: a page rendered
-    after a change but stored under the generation read before it is never looked up again."""
-    generation = get_quickly(GENERATION_KEY)
-    if generation is None or _expired(generation):
+    """The stored page for this request if nothing it shows has changed since, or None."""
+    feed = refresh_or_none()
+    if feed is None:
         return None
-    stored = _lookup(page_key(generation, meta))
-    if stored is None:
-        meta[GENERATION_READ] = generation
+    key = page_key(meta)
+    stored = _local_pages.get(key)
+    if stored is None or not _valid(feed, stored):
+        stored = get_quickly(key)
+        if stored is None or not _valid(feed, stored):
+            return None
+        if len(_local_pages) >= _LOCAL_PAGES_MAX:
+            _local_pages.clear()
+        _local_pages[key] = stored
     return stored
 
 
-def store(key, body, response):
-    """The body and its headers as a hit sends them (a list of pairs, as start_response takes)."""
+def store(key, body, response, *, stamp, at, keys):
+    """The body and its headers as a hit sends them (a list of pairs, as start_response takes),
+    with what `find()` checks: the log position and moment it was rendered at, and its keys."""
     headers = [
         (name, value)
         for name, value in response.headers.items()
         if name.lower() not in _UNSTORED_HEADERS
     ]
     headers += [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
-    cache.set(key, {"body": body, "headers": headers}, PAGE_TIMEOUT)
+    page = {"body": body, "headers": headers, "stamp": stamp, "at": at, "keys": keys}
+    cache.set(key, page, PAGE_TIMEOUT)
 
 
 def respond(request, stored):
@@ -211,6 +160,10 @@ def respond(request, stored):
     return response
 
 
-# Left in the environ by find() when it found no page: the generation it read, which
-# cached_page() reuses and which tells PageCacheMiddleware the lookup was made.
-GENERATION_READ = "healthqa.page_cache.generation"
+# Left in the environ by PageCacheApp when it looked the page up and found none, so that
+# PageCacheMiddleware does not look again.
+LOOKED_UP = "healthqa.page_cache.looked_up"
+
+
+def clear_local():
+    _local_pages.clear()

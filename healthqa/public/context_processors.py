@@ -1,6 +1,14 @@
 from healthqa.models import SiteSettings
-from healthqa.pagecache.shared import shared_part
+from healthqa.pagecache.shared import shared_part, shares_parts
+
+
+def _read_settings():
+    return SiteSettings.objects.get_or_create(pk=1)[0]
 
 
 def site(request):
-    return {"site_settings": shared_part(request, "site-settings", SiteSettings.load)}
+    """The site settings. Pages for the page cache read the row itself, once per change by each
+    worker; other renders take `SiteSettings.load()` (cached for a few minutes)."""
+    if shares_parts(request):
+        return {"site_settings": shared_part(request, "site-settings", _read_settings)}
+    return {"site_settings": SiteSettings.load()}

@@ -1,8 +1,9 @@
-"""A small per-client rate limit for public forms, counted in Django's cache.
+"""Small per-client limits for public forms and votes, counted in Django's cache.
 
-With REDIS_URL the cache is shared, so the limit holds across all web workers. The client is
-REMOTE_ADDR, or, behind HEALTHQA_TRUSTED_PROXY_COUNT proxies, the address the outermost trusted
-proxy saw (counted from the right of X-Forwarded-For, which clients cannot forge that far).
+The cache is shared (Redis with REDIS_URL, otherwise diskcache on this machine's disk), so the
+limits hold across all web workers. The client is REMOTE_ADDR, or, behind
+HEALTHQA_TRUSTED_PROXY_COUNT proxies, the address the outermost trusted proxy saw (counted from
+the right of X-Forwarded-For, which clients cannot forge that far).
 """
 
 import ipaddress
@@ -11,6 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 
 def _valid_ip(value):
@@ -39,7 +41,7 @@ def client_ip(request):
 def hit(scope, key, *, limit, period):
     """Count one attempt; True while the client is within `limit` attempts per `period`."""
     cache_key = f"ratelimit:{scope}:{key}"
-    # add() starts the window only if none is running; incr() is atomic in Redis and locmem.
+    # add() starts the window only if none is running; incr() is atomic in Redis and diskcache.
     cache.add(cache_key, 0, timeout=period)
     try:
         count = cache.incr(cache_key)
@@ -50,10 +52,26 @@ def hit(scope, key, *, limit, period):
     return count <= limit
 
 
+def once_per_period(scope, key, period):
+    """True the first time `key` is seen in `scope`, False again until `period` seconds later."""
+    # add() is atomic: of two workers racing for the same key, only one stores it.
+    return cache.add(f"once:{scope}:{key}", 1, timeout=period)
+
+
 def too_many_requests(request, period):
     response = render(request, "429.html", {"retry_minutes": max(1, period // 60)}, status=429)
     response["Retry-After"] = str(period)
+    # A refusal for this client at this moment: no cache may keep it or serve it to another.
+    patch_cache_control(response, no_store=True)
     return response
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' AXES_LOCKOUT_CALLABLE: the forms' 429 page, for the cool-off period (always
+    set in settings)."""
+    from axes.helpers import get_cool_off
+
+    return too_many_requests(request, round(get_cool_off(request).total_seconds()))
 
 
 def rate_limited(scope, *, limit=None, period=None, methods=("POST",)):

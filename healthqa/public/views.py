@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -6,6 +7,9 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import ListView, TemplateView
 from taggit.models import Tag
@@ -15,12 +19,13 @@ from experts.models import Expert
 from healthqa import search
 from healthqa.core.urgency import urgent_signs
 from healthqa.models import AdPlacement, Answer, Question, QuestionQuerySet, SearchDocument, Topic
+from healthqa.pagecache.keys import depends_on
 from healthqa.pagecache.shared import shared_objects, shared_part, shares_parts
 from healthqa.public import seo
 from healthqa.public.forms import AskForm, FlagForm, SearchForm
 from healthqa.public.origin import same_origin_only
 from healthqa.public.previews import PreviewableDetailView
-from healthqa.public.ratelimit import rate_limited
+from healthqa.public.ratelimit import client_ip, once_per_period, rate_limited
 
 PAGE_SIZE = 20
 RELATED_QUESTIONS = 5
@@ -46,6 +51,7 @@ class HomeView(TemplateView):
     template_name = "healthqa/home.html"
 
     def get_context_data(self, **kwargs):
+        depends_on("question@all", "article@all", "topic@all")
         public = Question.objects.public()
         featured = list(question_cards(public.filter(featured=True)).order_by("-published_at")[:3])
         latest = question_cards(public.exclude(pk__in=[q.pk for q in featured]))
@@ -64,6 +70,7 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
+        depends_on("topic@all", "question@all")
         return Topic.objects.with_public_counts().select_related("parent")
 
 
@@ -76,6 +83,9 @@ class TopicDetailView(ListView):
         self.topic = get_object_or_404(
             Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
         )
+        topic = self.topic.pk
+        depends_on(f"question@topic:{topic}", f"article@topic:{topic}", f"expert@topic:{topic}")
+        depends_on("topic@all")
         public = Question.objects.public().filter(topic=self.topic)
         return question_cards(public).order_by("-published_at", "-pk")
 
@@ -97,6 +107,7 @@ class QuestionListView(ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
+        depends_on("question@all")
         return question_cards(Question.objects.public()).order_by("-published_at", "-pk")
 
 
@@ -165,6 +176,13 @@ class QuestionDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         question = self.object
+        # What could enter the page: answers, votes, curated picks; the topic's questions and
+        # articles (related, Continue Learning); articles sharing a tag; the house ad.
+        # (The shared parts below name their own.)
+        depends_on(
+            f"answer@question:{question.pk}", f"votes@question:{question.pk}",
+            f"pick@question:{question.pk}",
+        )  # fmt: skip
         answers = self.answers_of(question)
         votes = self.request.session.get("helpful", {})
         for answer in answers:
@@ -174,16 +192,22 @@ class QuestionDetailView(PreviewableDetailView):
         ad = shared_part(
             self.request,
             "ad:question-page",
-            lambda: AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
+            lambda: (
+                depends_on("adplacement@all")
+                or AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first()
+            ),
         )
         newest = (
             shared_part(
                 self.request,
                 f"newest-questions:{topic.pk}",
-                lambda: list(
-                    Question.objects.public()
-                    .filter(topic=topic)
-                    .order_by("-published_at", "-pk")[: RELATED_QUESTIONS + 1]
+                lambda: (
+                    depends_on(f"question@topic:{topic.pk}")
+                    or list(
+                        Question.objects.public()
+                        .filter(topic=topic)
+                        .order_by("-published_at", "-pk")[: RELATED_QUESTIONS + 1]
+                    )
                 ),
             )
             if topic
@@ -194,14 +218,18 @@ class QuestionDetailView(PreviewableDetailView):
             return shared_part(
                 self.request,
                 f"topic-articles:{topic.pk}",
-                lambda: list(
-                    Article.objects.public()
-                    .filter(topic=topic)
-                    .for_cards()[: 2 * CONTINUE_LEARNING]
+                lambda: (
+                    depends_on(f"article@topic:{topic.pk}")
+                    or list(
+                        Article.objects.public()
+                        .filter(topic=topic)
+                        .for_cards()[: 2 * CONTINUE_LEARNING]
+                    )
                 ),
             )
 
         tags = question.tag_list()
+        depends_on(*(f"tagged@tag:{tag.pk}" for tag in tags))
         cards = Article.objects.select_related("topic")
         return super().get_context_data(
             answers=answers,
@@ -232,6 +260,7 @@ class TagDetailView(ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        depends_on(f"tagged@tag:{self.tag.pk}", "question@all", "article@all")
         public = Question.objects.public().filter(tags=self.tag)
         return question_cards(public).order_by("-published_at", "-pk")
 
@@ -243,6 +272,8 @@ class TagDetailView(ListView):
         )
 
 
+# Results are per query and change with every publication: no cache keeps them.
+@method_decorator(cache_control(no_store=True), name="dispatch")
 class SearchView(ListView):
     template_name = "healthqa/search.html"
     context_object_name = "results"
@@ -268,6 +299,7 @@ class SearchView(ListView):
 
 
 @require_GET
+@cache_control(no_store=True)
 def search_suggest(request):
     """Up to five public questions like the one being typed, as JSON for the /ask/ form."""
     form = SearchForm(request.GET)
@@ -276,15 +308,22 @@ def search_suggest(request):
 
 
 @require_GET
+@cache_control(public=True, max_age=3600)
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
-    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": sitemap_url},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require_POST
 @same_origin_only
 def answer_helpful(request, pk):
-    """Count one "Was this helpful?" vote per answer per browser session.
+    """Count one "Was this helpful?" vote per answer per browser session, and per client address
+    per HEALTHQA_VOTE_PERIOD: a client without cookies has a new session on every post.
 
     Guarded by the browser's Origin headers rather than a CSRF token, so that the question page
     carries nothing per reader and one cached copy serves everyone (see healthqa/origin.py).
@@ -295,7 +334,11 @@ def answer_helpful(request, pk):
         return HttpResponseBadRequest("Choose yes or no.")
     votes = request.session.get("helpful", {})
     if str(answer.pk) not in votes:
-        answer.record_vote(helpful=vote == "yes")
+        # A repeat from the address is thanked all the same: nothing tells a script it was
+        # not counted. The session keeps the reader's choice so the page shows it.
+        client = client_ip(request) or "unknown"
+        if once_per_period("vote", f"{answer.pk}:{client}", settings.HEALTHQA_VOTE_PERIOD):
+            answer.record_vote(helpful=vote == "yes")
         votes[str(answer.pk)] = vote
         request.session["helpful"] = votes
     messages.success(request, "Thank you for your feedback.")
@@ -337,6 +380,7 @@ def ask_thanks(request):
 
 
 @require_GET
+@cache_control(no_store=True)
 def healthz(request):
     try:
         with connection.cursor() as cursor:
@@ -347,15 +391,25 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def not_stored(response):
+    """An error page no cache keeps: the page may exist (or work) a moment later.
+
+    Set on the response, not by @cache_control, which refuses anything but a request: an error
+    handler must answer whatever it is given.
+    """
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return not_stored(render(request, "404.html", status=404))
 
 
 def bad_request(request, exception=None):
     # Standalone: the request itself (its Host header, say) may be what is wrong.
-    return HttpResponse(loader.get_template("400.html").render({}), status=400)
+    return not_stored(HttpResponse(loader.get_template("400.html").render({}), status=400))
 
 
 def server_error(request):
     # Rendered without context processors: the database may be why we are here.
-    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+    return not_stored(HttpResponse(loader.get_template("500.html").render({}), status=500))

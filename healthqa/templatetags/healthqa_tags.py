@@ -8,7 +8,8 @@ from django.utils.safestring import mark_safe
 from healthqa.core.links import cached_reverse
 from healthqa.core.markdown import plain_text, render_markdown
 from healthqa.core.markdown import teaser as cut_teaser
-from healthqa.pagecache.shared import shared_part
+from healthqa.pagecache.keys import depends_on
+from healthqa.pagecache.shared import keys_of, shared_part
 
 register = template.Library()
 
@@ -61,19 +62,22 @@ def page_url(context, page_number):
 
 
 @register.simple_tag(takes_context=True)
-def shared_include(context, template_name, key="", **values):
-    """`{% include %}` for a part shown alike on many cached pages, rendered once per content
-    generation by each worker while it renders pages for the page cache (afresh for any other
-    render).
+def shared_include(context, template_name, key="", shows=None, **values):
+    """`{% include %}` for a part shown alike on many cached pages, rendered once by each worker
+    while it renders pages for the page cache, and again when what it shows changes (afresh
+    for any other render).
 
     Without `key` the part must be the same on every page (the site header and footer); with
-    one it may depend on that object alone (`key=article.pk` for its card). Like `with` on an
-    include, `values` are added to the context.
+    one it may depend on that object alone (`key=article.pk` for its card). `shows` names the
+    object from the page's context it displays (`shows=article`), so that the part is rendered
+    again when that changes; like `with` on an include, `values` are added to the context (and
+    count as shown too).
     """
 
     def render():
         template = context.template.engine.get_template(template_name)
         with context.push(**values):
+            depends_on(*keys_of([shows, *values.values()]))
             return mark_safe(template.render(context))  # noqa: S308 (escaped by the engine)
 
     return shared_part(context.get("request"), f"include:{template_name}:{key}", render)

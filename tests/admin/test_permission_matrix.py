@@ -38,6 +38,7 @@ from taggit.models import Tag
 from healthqa import search
 from healthqa.models import (
     AnswerRevision,
+    ContentChange,
     ModerationEvent,
     PreviewLink,
     SearchDocument,
@@ -206,6 +207,7 @@ def make_world(users):
         redirect=SlugRedirect.objects.get(old_slug="an-old-address"),
         preview_link=PreviewLink.share(unassigned, by=superuser, note="For Dr. Lee"),
         search_document=SearchDocument.objects.first(),
+        content_change=ContentChange.objects.first(),
         expert=ExpertFactory(name="Unverified Person", verified=False),
         article=ArticleFactory(topic=topic, title="Ease back pain"),
         draft_article=ArticleFactory(draft=True, topic=topic, title="Draft article"),
@@ -274,6 +276,7 @@ SPARES = {
     ),
     "healthqa.previewlink": lambda w: PreviewLink.share(w.unassigned, by=w.users["superuser"]),
     "healthqa.searchdocument": lambda w: w.search_document,
+    "healthqa.contentchange": lambda w: w.content_change,
     "experts.expert": lambda w: ExpertFactory(),
     "articles.article": lambda w: ArticleFactory(topic=w.topic),
     "taggit.tag": lambda w: Tag.objects.create(name=f"spare-{next(SPARE_NUMBERS)}"),
@@ -409,6 +412,10 @@ MODEL_PAGES = {
     # a row (rebuild_search_index writes it again), as deleting its question or article does.
     "healthqa.searchdocument": [
         ("search_document", pages("superuser", NOBODY, "superuser", "superuser")),
+    ],
+    # The page cache's change log is written by database triggers: superusers read it.
+    "healthqa.contentchange": [
+        ("content_change", pages("superuser", NOBODY, "superuser", NOBODY)),
     ],
     # Moderators read experts but may not edit them; experts do not browse profiles in the
     # admin; editors deactivate rather than delete (SPEC silent on deleting).
