@@ -18,13 +18,13 @@ SHARED_CACHE_BACKENDS = {
 
 @checks.register(checks.Tags.caches, deploy=True)
 def check_shared_cache(app_configs, **kwargs):
-    """Warn when the default cache outside debug is one each process keeps for itself."""
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if settings.DEBUG or backend in SHARED_CACHE_BACKENDS:
+    """Warn when a cache outside debug (the default one, or the one for pages) is one each
+    process keeps for itself."""
+    if settings.DEBUG:
         return []
     return [
         checks.Warning(
-            f"The default cache ({backend}) is kept by each process on its own.",
+            f"The {alias} cache ({backend}) is kept by each process on its own.",
             hint=(
                 "Form rate limits, the vote limit, login lockouts (with django-axes' cache "
                 "handler) and the page cache would then count per worker: N workers let N times "
@@ -34,4 +34,8 @@ def check_shared_cache(app_configs, **kwargs):
             ),
             id="healthqa.W001",
         )
+        for alias in ("default", "pages")
+        if alias in settings.CACHES or alias == "default"
+        if (backend := settings.CACHES.get(alias, {}).get("BACKEND", ""))
+        not in SHARED_CACHE_BACKENDS
     ]

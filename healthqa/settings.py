@@ -209,19 +209,26 @@ if REDIS_URL:
             "KEY_PREFIX": "healthqa",
         }
     }
+    CACHES["pages"] = CACHES["default"]
 else:
-    # Without Redis: a cache on local disk (diskcache, SQLite underneath) that every process on
+    # Without Redis: caches on local disk (diskcache, SQLite underneath) that every process on
     # this machine shares, so that pages, invalidations, rate limits and lockouts hold across
-    # workers, the shell and cron jobs. A second machine needs REDIS_URL.
+    # workers, the shell and cron jobs. A second machine needs REDIS_URL. Stored pages have a
+    # cache of their own: when they fill it, the oldest pages go, never a rate-limit count.
+    HEALTHQA_CACHE_DIR = Path(env_str("HEALTHQA_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "diskcache.DjangoCache",
-            "LOCATION": env_str("HEALTHQA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "LOCATION": str(HEALTHQA_CACHE_DIR / alias),
             "TIMEOUT": 300,
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 1.0,
-            "OPTIONS": {"size_limit": env_int("HEALTHQA_CACHE_SIZE_MB", 1024, minimum=16) * 2**20},
+            "OPTIONS": {"size_limit": size_mb * 2**20},
         }
+        for alias, size_mb in [
+            ("default", 256),
+            ("pages", env_int("HEALTHQA_CACHE_SIZE_MB", 1024, minimum=16)),
+        ]
     }
 
 # Caching proxies and CDNs in front (README, Operators: caching). With a purger (Varnish with

@@ -18,7 +18,7 @@ FROZEN_NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 def _isolated_cache(settings):
     """Each test starts with an empty cache (site settings and pages are cached), shared and
     per worker."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from healthqa.pagecache import shared, store
     from healthqa.pagecache.feed import feed
@@ -26,6 +26,7 @@ def _isolated_cache(settings):
 
     def forget():
         cache.clear()
+        caches[store.pages_alias()].clear()
         # A test's rolled-back changes leave log ids to be used again: read the log afresh.
         feed.reset()
         shared.clear()

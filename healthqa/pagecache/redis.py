@@ -183,8 +183,8 @@ class RedisCache(BaseCache):
         return None if value is None else loads(value)
 
 
-def get_quickly(key):
+def get_quickly(key, alias="default"):
     """The cache's `get_quickly()` where it has one (Redis), else its `get()`."""
-    backend = caches["default"]
+    backend = caches[alias]
     getter = getattr(backend, "get_quickly", None)
     return backend.get(key) if getter is None else getter(key)

@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -113,6 +113,11 @@ _local_pages = {}
 _LOCAL_PAGES_MAX = 256
 
 
+def pages_alias():
+    """The cache that keeps stored pages: its own where configured ("pages"), else the default."""
+    return "pages" if "pages" in settings.CACHES else "default"
+
+
 def _valid(feed, stored):
     return feed.valid(stored["stamp"], stored["at"], stored["keys"])
 
@@ -125,7 +130,7 @@ def find(meta):
     key = page_key(meta)
     stored = _local_pages.get(key)
     if stored is None or not _valid(feed, stored):
-        stored = get_quickly(key)
+        stored = get_quickly(key, pages_alias())
         if stored is None or not _valid(feed, stored):
             return None
         if len(_local_pages) >= _LOCAL_PAGES_MAX:
@@ -144,7 +149,7 @@ def store(key, body, response, *, stamp, at, keys):
     ]
     headers += [("Content-Length", str(len(body))), ("X-Page-Cache", "hit")]
     page = {"body": body, "headers": headers, "stamp": stamp, "at": at, "keys": keys}
-    cache.set(key, page, PAGE_TIMEOUT)
+    caches[pages_alias()].set(key, page, PAGE_TIMEOUT)
 
 
 def respond(request, stored):

@@ -6,7 +6,7 @@ equal the page rendered afresh.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -43,7 +43,7 @@ def fresh(response):
     """The page of `response` rendered again from nothing (and stored again)."""
     shared.clear()
     store.clear_local()
-    cache.delete(store.page_key(response.wsgi_request.META))
+    caches[store.pages_alias()].delete(store.page_key(response.wsgi_request.META))
     again = Client().get(response.wsgi_request.get_full_path())
     assert again.get("X-Page-Cache", "miss") == "miss"
     return again
