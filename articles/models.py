@@ -8,10 +8,11 @@ from healthqa.core.bases import Timestamped, Versioned, unique_slug, with_render
 from healthqa.core.images import validate_image
 from healthqa.core.links import cached_reverse
 from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(UpdatesSendSignal):
     def public(self):
         """Published and not scheduled for later."""
         return self.filter(

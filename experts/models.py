@@ -10,9 +10,10 @@ from healthqa.core.bases import Timestamped, Versioned, unique_slug
 from healthqa.core.images import validate_image
 from healthqa.core.links import cached_reverse
 from healthqa.core.permissions import require
+from healthqa.core.signals import UpdatesSendSignal
 
 
-class ExpertQuerySet(models.QuerySet):
+class ExpertQuerySet(UpdatesSendSignal):
     def public(self):
         """Experts readers may see: active ones."""
         return self.filter(is_active=True)

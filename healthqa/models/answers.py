@@ -11,12 +11,12 @@ from healthqa.core import notifications
 from healthqa.core.bases import Timestamped, Versioned, with_rendered
 from healthqa.core.markdown import plain_text, render_markdown, teaser
 from healthqa.core.permissions import require
-from healthqa.core.signals import rows_updated
+from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.moderation import Assignment, ModerationEvent
 from healthqa.models.questions import Question
 
 
-class AnswerQuerySet(models.QuerySet):
+class AnswerQuerySet(UpdatesSendSignal):
     def approved(self):
         """Answers readers may see: approved, by an active expert."""
         return self.filter(status=Answer.Status.APPROVED, expert__is_active=True)
@@ -120,8 +120,6 @@ class Answer(Versioned, Timestamped):
         """Count one reader's "Was this helpful?" answer (an UPDATE, so no lost votes)."""
         field = "helpful_yes" if helpful else "helpful_no"
         Answer.objects.filter(pk=self.pk).update(**{field: models.F(field) + 1})
-        # The count is part of the page's structured data.
-        rows_updated.send(sender=Answer, pks=[self.pk], fields={field})
 
     # -- state changes ----------------------------------------------------------------------
 

@@ -12,12 +12,13 @@ from taggit.models import Tag
 from healthqa.core.bases import Timestamped, Versioned, unique_slug
 from healthqa.core.links import cached_reverse
 from healthqa.core.permissions import require
+from healthqa.core.signals import UpdatesSendSignal
 from healthqa.core.urgency import mask_contact_details
 from healthqa.models.moderation import ModerationEvent
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(UpdatesSendSignal):
     @staticmethod
     def live_condition(prefix=""):
         """What `live()` asks, for a query that reaches questions through `prefix`

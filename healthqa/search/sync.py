@@ -4,8 +4,8 @@ transaction commits.
 
 On commit, so that the index is written from committed rows only, a rolled-back change leaves
 no trace, and a transaction that saves a question and its ten answers indexes the question once.
-`QuerySet.update()` sends no signal: model code that writes indexed fields that way sends
-`healthqa.core.signals.rows_updated`, which is heard here too.
+`QuerySet.update()` sends no signal of Django's: the indexed models' querysets send
+`healthqa.core.signals.rows_updated` after it, which is heard here too (from the shell as well).
 """
 
 import threading
@@ -106,6 +106,9 @@ def rows_were_updated(sender, pks, fields=(), using="default", **kwargs):
         _schedule("question", pks, using)
     elif sender is Article:
         _schedule("article", pks, using)
+    elif sender is Expert and "is_active" in fields:
+        answered = Answer.objects.using(using).filter(expert__in=pks).values_list("question_id")
+        _schedule("question", [pk for (pk,) in answered.distinct()], using)
 
 
 def document_deleted(sender, instance, **kwargs):

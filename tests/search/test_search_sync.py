@@ -4,9 +4,10 @@ committed rows only, once per item per transaction, and never by the models them
 import pytest
 from django.db import connection, transaction
 
+from experts.models import Expert
 from healthqa import search
 from healthqa.core.signals import rows_updated
-from healthqa.models import Answer, SearchDocument
+from healthqa.models import Answer, Question, SearchDocument
 from healthqa.search import sync
 from healthqa.search.sqlite import SQLiteBackend
 from tests.factories import AnswerFactory, ExpertFactory, make_public_question
@@ -77,11 +78,17 @@ def test_an_expert_made_inactive_takes_their_answers_out_of_the_index():
 
 
 @pytest.mark.django_db
-def test_an_update_reported_by_rows_updated_is_indexed(index_calls):
+def test_an_update_sends_rows_updated_and_is_indexed_once(index_calls):
     answer = AnswerFactory(question=make_public_question(answers=0, title="Sleep"))
     index_calls.clear()
-    Answer.objects.filter(pk=answer.pk).update(body="Keep a regular bedtime.")
-    rows_updated.send(sender=Answer, pks=[answer.pk], fields={"body"})
+    heard = []
+    rows_updated.connect(lambda **kwargs: heard.append(kwargs["pks"]), weak=False,
+                         dispatch_uid="test-heard")  # fmt: skip
+    try:
+        Answer.objects.filter(pk=answer.pk).update(body="Keep a regular bedtime.")
+    finally:
+        rows_updated.disconnect(dispatch_uid="test-heard")
+    assert heard == [[answer.pk]]
     assert index_calls == [answer.question_id]
     assert titles("bedtime") == ["Sleep"]
 
@@ -105,3 +112,17 @@ def test_a_deleted_question_leaves_no_row_in_the_engine_table():
             f"SELECT count(*) FROM {SQLiteBackend.TABLE} WHERE rowid = %s", [document.pk]
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_an_update_from_a_script_reaches_the_index(db):
+    """QuerySet.update() sends no post_save: the querysets send rows_updated themselves."""
+    question = make_public_question(title="Why do my knees ache?")
+    Question.objects.filter(pk=question.pk).update(title="Why do my elbows ache?")
+    assert titles("elbows") == ["Why do my elbows ache?"]
+    assert titles("knees") == []
+
+
+def test_deactivating_an_expert_by_update_removes_their_answers_from_the_index(db):
+    question = make_public_question(title="Is swimming good for my back?")
+    Expert.objects.filter(answers__question=question).update(is_active=False)
+    assert titles("swimming") == []
