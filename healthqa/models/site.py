@@ -103,7 +103,9 @@ class AdPlacement(Versioned, Timestamped):
     objects = AdPlacementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-starts_at", "-pk"]
+        # The latest start first; one without a start date counts as the oldest (PostgreSQL
+        # would sort NULL first, SQLite last).
+        ordering = [models.F("starts_at").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True)
