@@ -13,6 +13,7 @@ from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
+from healthqa.pagecache import feed as feed_module
 from healthqa.pagecache.feed import refresh_or_none
 from healthqa.pagecache.keys import collecting
 from healthqa.pagecache.purge import EVERYTHING
@@ -94,7 +95,8 @@ class PageCacheApp:
                 if stored is not None:
                     start_response("200 OK", stored["headers"])
                     return [stored["body"]]
-                environ[LOOKED_UP] = True
+                if LOOKED_UP in meta:
+                    environ[LOOKED_UP] = True
         return self.application(environ, start_response)
 
 
@@ -107,7 +109,7 @@ def cached_page(view):
     def wrapped(request, *args, **kwargs):
         if not cacheable(request.META) or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        feed = refresh_or_none()
+        feed = feed_module.feed if request.META.get(LOOKED_UP) else refresh_or_none()
         if feed is None:
             return view(request, *args, **kwargs)
         stamp, at = feed.position(), time.time()

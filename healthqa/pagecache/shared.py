@@ -49,9 +49,10 @@ def _reuse(entry):
     return entry
 
 
-def shared_part(request, name, compute):
+def shared_part(request, name, compute, depends=()):
     """`compute()`, reused by this worker while nothing it shows changes.
 
+    `depends` names the collection keys of a list: what could enter it (`question@topic:7`).
     Only for pages rendered for the page cache; any other render (staff, a reader with a
     session) computes afresh.
     """
@@ -62,6 +63,7 @@ def shared_part(request, name, compute):
     if entry is not None and _reuse(entry):
         return entry[0]
     with collecting() as found:
+        found.update(depends)
         value = compute()
     # What compute() took from elsewhere (another cache) was not loaded here: name it too.
     keys = found | keys_of(value)

@@ -127,6 +127,7 @@ def find(meta):
     feed = refresh_or_none()
     if feed is None:
         return None
+    meta[LOOKED_UP] = True  # and the feed is fresh: cached_page() need not read the bell again
     key = page_key(meta)
     stored = _local_pages.get(key)
     if stored is None or not _valid(feed, stored):
@@ -165,8 +166,8 @@ def respond(request, stored):
     return response
 
 
-# Left in the environ by PageCacheApp when it looked the page up and found none, so that
-# PageCacheMiddleware does not look again.
+# Left in the request's environ by find() (and by PageCacheApp): the page was looked up and the
+# feed read, so neither PageCacheMiddleware nor cached_page() does either again.
 LOOKED_UP = "healthqa.page_cache.looked_up"
 
 

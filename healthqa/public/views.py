@@ -188,27 +188,23 @@ class QuestionDetailView(PreviewableDetailView):
         for answer in answers:
             answer.my_vote = votes.get(str(answer.pk))
         topic = question.topic
-        # The same on every question page (of the topic): one query per content generation.
+        # The same on every question page (of the topic): read again after a change to them.
         ad = shared_part(
             self.request,
             "ad:question-page",
-            lambda: (
-                depends_on("adplacement@all")
-                or AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first()
-            ),
+            lambda: AdPlacement.objects.active(AdPlacement.Slot.QUESTION_PAGE).first(),
+            depends=["adplacement@all"],
         )
         newest = (
             shared_part(
                 self.request,
                 f"newest-questions:{topic.pk}",
-                lambda: (
-                    depends_on(f"question@topic:{topic.pk}")
-                    or list(
-                        Question.objects.public()
-                        .filter(topic=topic)
-                        .order_by("-published_at", "-pk")[: RELATED_QUESTIONS + 1]
-                    )
+                lambda: list(
+                    Question.objects.public()
+                    .filter(topic=topic)
+                    .order_by("-published_at", "-pk")[: RELATED_QUESTIONS + 1]
                 ),
+                depends=[f"question@topic:{topic.pk}"],
             )
             if topic
             else []
@@ -218,14 +214,12 @@ class QuestionDetailView(PreviewableDetailView):
             return shared_part(
                 self.request,
                 f"topic-articles:{topic.pk}",
-                lambda: (
-                    depends_on(f"article@topic:{topic.pk}")
-                    or list(
-                        Article.objects.public()
-                        .filter(topic=topic)
-                        .for_cards()[: 2 * CONTINUE_LEARNING]
-                    )
+                lambda: list(
+                    Article.objects.public()
+                    .filter(topic=topic)
+                    .for_cards()[: 2 * CONTINUE_LEARNING]
                 ),
+                depends=[f"article@topic:{topic.pk}"],
             )
 
         tags = question.tag_list()

@@ -1,17 +1,22 @@
 """The page cache holds with several workers and changes made by other processes.
 
-gunicorn with 3 workers serves the demo site, once with the disk cache (no REDIS_URL) and once
-with Redis; changes come from separate `manage.py shell -c` processes, as a cron job, a script
-or an operator would make them. Every request after the change, to any worker, shows it.
+gunicorn with 3 workers serves the demo site: on SQLite with the disk cache (no REDIS_URL), on
+SQLite with Redis, and on PostgreSQL (whose log ids may commit out of order); changes come from
+separate `manage.py shell -c` processes, as a cron job, a script or an operator would make them.
+Every request after the change, to any worker, shows it.
 """
 
 import json
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from tests.deploy.harness import ON_CI, manage, production_env
+
 REDIS_URL = "redis://127.0.0.1:6379/13"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
 
 
 def _redis_available():
@@ -24,16 +29,52 @@ def _redis_available():
     return True
 
 
-@pytest.fixture(scope="module", params=["disk cache", "redis"])
-def site_env(request):
+def _unavailable(what):
+    if ON_CI:
+        pytest.fail(f"{what} is not reachable on 127.0.0.1", pytrace=False)
+    pytest.skip(f"{what} is not reachable on 127.0.0.1")
+
+
+def _postgres_database(name):
+    """A new, empty PostgreSQL database `name` (dropped first if left over), or None."""
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            db.execute(f'CREATE DATABASE "{name}"')
+    except Exception:
+        return None
+    return f"{POSTGRES}/{name}"
+
+
+def _drop_postgres_database(name):
+    import psycopg
+
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["disk cache", "redis", "postgresql"])
+def site_env(request, demo_build, tmp_path_factory):
     if request.param == "redis":
         if not _redis_available():
-            from tests.deploy.harness import ON_CI
-
-            if ON_CI:
-                pytest.fail("Redis is not reachable at 127.0.0.1:6379")
-            pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+            _unavailable("Redis")
         return {"REDIS_URL": REDIS_URL}
+    if request.param == "postgresql":
+        name = f"healthqa_deploy_{uuid.uuid4().hex[:8]}"
+        url = _postgres_database(name)
+        if url is None:
+            _unavailable("PostgreSQL")
+        request.addfinalizer(lambda: _drop_postgres_database(name))
+        env = production_env(
+            tmp_path_factory.mktemp("postgres-build"),
+            DATABASE_URL=url,
+            DJANGO_MEDIA_ROOT=demo_build["DJANGO_MEDIA_ROOT"],
+        )
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_demo")
+        return {"DATABASE_URL": url}
     return {}
 
 
@@ -132,7 +173,9 @@ def test_ads_start_and_end_on_time_in_every_worker(site, question):
     assert all("An ending ad" in r.text and "A starting ad" not in r.text for r in before)
     time.sleep(7)
     after = many(site, url)
-    assert all("An ending ad" not in r.text and "A starting ad" in r.text for r in after)
+    assert all("An ending ad" not in r.text and "A starting ad" in r.text for r in after), [
+        (r["X-Page-Cache"], "An ending ad" in r.text, "A starting ad" in r.text) for r in after
+    ]
 
 
 def test_votes_without_cookies_count_once_per_address(site, question):
