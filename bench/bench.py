@@ -27,6 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import survival  # noqa: E402
+
 PYTHON = sys.executable
 
 # What readers type: the generated vocabulary (body parts, activities, topics) and the demo
@@ -68,6 +71,7 @@ def production_env(database_url, static_root, media_root, redis_url):
         DJANGO_MEDIA_ROOT=str(media_root),
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
+        HEALTHQA_CACHE_DIR=str(Path(static_root).parent / "cache"),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -175,10 +179,13 @@ def build_data(args, env):
         log(f"search index rebuilt in {time.monotonic() - started:.0f} s")
 
 
-def flush_cache(redis_url):
-    import redis
+def flush_cache(redis_url, cache_dir):
+    if redis_url:
+        import redis
 
-    redis.Redis.from_url(redis_url).flushdb()
+        redis.Redis.from_url(redis_url).flushdb()
+    else:
+        shutil.rmtree(cache_dir, ignore_errors=True)
 
 
 def question_paths(args, env, count=20_000):
@@ -275,7 +282,7 @@ def main():
     parser.add_argument(
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        help="the shared cache of the workers (flushed by the benchmark)",
+        help='the shared cache of the workers (flushed by the benchmark); "" for the disk cache',
     )
     parser.add_argument("--results", default=str(ROOT / "bench" / "results.md"))
     parser.add_argument(
@@ -321,7 +328,7 @@ def main():
             ("home", site_url + "/", None),
             ("search", site_url + "/search/?q=back+pain+push-ups", None),
         ]
-        flush_cache(args.redis_url)  # nothing left from an earlier run
+        flush_cache(args.redis_url, env["HEALTHQA_CACHE_DIR"])  # nothing left from earlier
         for _, url, _paths in scenarios[1:]:  # warm up the workers and the page cache
             run_wrk(url, seconds=2, connections=4, threads=1)
         run_wrk(hello_url + "/", seconds=2, connections=4, threads=1)
@@ -338,6 +345,8 @@ def main():
             rows.append((name, result))
         log("sequential search latency")
         latency = search_latency(site_url, env)
+        log("page cache survival after an edit")
+        kept = survival.measure(site_url, paths_file.read_text().split(), env)
         memory = peak_memory_mb(worker_pids(site.pid))
         hello_memory = peak_memory_mb(worker_pids(hello.pid))
     finally:
@@ -353,6 +362,7 @@ def main():
     ceiling_p99 = sum(c["p99"] for c in ceilings) / len(ceilings)
     report = render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory)
     report += render_search(args, latency)
+    report += survival.render(kept)
     print(report)
     Path(args.results).write_text(report)
     log(f"written to {args.results}")
@@ -370,7 +380,8 @@ def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memo
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench`: {args.questions:,} "
         f"generated questions on {vendor}, gunicorn with {args.workers} sync workers, production "
-        f"settings, wrk `-t{args.threads} -c{args.connections} -d{args.seconds}s` on loopback; "
+        f"settings, shared cache {'Redis' if args.redis_url else 'on disk (no REDIS_URL)'}, wrk "
+        f"`-t{args.threads} -c{args.connections} -d{args.seconds}s` on loopback; "
         "the hello app is measured right before each HealthQA page, in the same run.",
         "",
         f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
