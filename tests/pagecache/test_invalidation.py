@@ -313,3 +313,14 @@ def test_a_failing_purger_never_blocks_or_breaks_the_save(two_topics, purger, ca
     assert Question.objects.get(pk=question.pk).title == "Saved anyway"
     assert _wait_for(lambda: "Gave up purging" in caplog.text)
     assert len(purger.received) >= 3
+
+
+def test_a_deploy_that_runs_migrate_starts_the_page_cache_afresh(two_topics):
+    """New templates or code must show at once: every deploy runs migrate (README)."""
+    from django.core.management import call_command
+
+    url = two_topics["back"][0].get_absolute_url()
+    warm(url, "/")
+    call_command("migrate", verbosity=0)
+    assert status(url) == "miss"
+    assert status("/") == "miss"
