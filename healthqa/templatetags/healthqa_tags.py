@@ -31,8 +31,10 @@ def teaser(text, limit=150):
 
 @register.filter
 def iso_datetime(value):
-    """`|date:"c"` for an aware datetime, in the site's time zone (without the format parser)."""
-    return timezone.localtime(value).isoformat() if value else ""
+    """An aware datetime for `<time datetime>` and the like, in the site's time zone, to the
+    second: HTML allows at most three fractional digits, and `|date:"c"` (isoformat) gives six
+    when the time has microseconds."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
 @register.filter

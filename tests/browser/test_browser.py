@@ -55,7 +55,7 @@ def test_keyboard_user_can_skip_to_content_and_vote(browser, live_server, demo_q
 def test_read_more_links_are_named_after_their_article(browser, live_server, demo_question):
     page = browser.new_page()
     page.goto(live_server.url + demo_question.get_absolute_url())
-    link = page.get_by_role("link", name="Read More: Back care article 0")
+    link = page.get_by_role("link", name="Read More about Back care article 0")
     assert link.count() == 1
     link.click()
     page.wait_for_load_state()
