@@ -83,6 +83,11 @@ class FlagForm(HoneypotMixin, forms.ModelForm):
         }
         labels = {"reason": "What is wrong with this answer?", "details": "Details (optional)"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons: no empty "---------" choice, and none chosen until the reader picks.
+        self.fields["reason"].choices = Flag.Reason.choices
+
     def save(self, *, answer):
         flag = super().save(commit=False)
         flag.answer = answer

@@ -253,6 +253,14 @@ def test_report_form_has_the_honeypot(client, answer):
     assert 'class="hp-field" aria-hidden="true"' in page
 
 
+def test_report_form_offers_only_real_reasons_none_preselected(client, answer):
+    page = client.get(reverse("healthqa:answer_report", args=[answer.pk])).content.decode()
+    values = re.findall(r'<input type="radio" name="reason" value="([^"]*)"', page)
+    assert values == [value for value, _ in Flag.Reason.choices]
+    assert "---------" not in page
+    assert not re.search(r'<input type="radio" name="reason"[^>]*checked', page)
+
+
 def test_reader_report_becomes_an_open_flag(client, answer):
     response = report(client, answer)
 
