@@ -63,6 +63,7 @@ class Feed:
         self.timed = {}  # key -> latest moment (unix time) it reached
         self.schedule = []  # (moment, keys) still to come, soonest last
         self.next_event = float("inf")
+        self.reload_at = float("inf")  # when the schedule is read again with no change to prompt it
         self.bell = None
         self.polled_at = 0.0
         self.pruned_at = time.time()
@@ -78,7 +79,7 @@ class Feed:
         if not self.started or self.dirty or bell != self.bell or now - self.polled_at > POLL_EVERY:
             with self._lock:
                 self._poll(bell, now)
-        if now >= self.next_event:
+        if now >= self.next_event or now >= self.reload_at:
             with self._lock:
                 self._reach(now)
 
@@ -151,10 +152,13 @@ class Feed:
 
     def _load_schedule(self):
         """What reaches its time within a day either side of now: the past day's moments
-        count at once (a page stored before them, by any process, is stale)."""
+        count at once (a page stored before them, by any process, is stale). Read again after
+        half a day even when nothing changed, so that an item scheduled further ahead is in
+        the schedule before its time."""
         from healthqa.pagecache.schedule import moments
 
         now = time.time()
+        self.reload_at = now + KEEP / 2
         events = sorted(moments(timedelta(seconds=KEEP)), reverse=True)
         self.schedule = [(moment, keys) for moment, keys in events if moment > now]
         for moment, keys in events:
@@ -163,6 +167,8 @@ class Feed:
         self.next_event = self.schedule[-1][0] if self.schedule else float("inf")
 
     def _reach(self, now):
+        if now >= self.reload_at:
+            self._load_schedule()
         while self.schedule and self.schedule[-1][0] <= now:
             moment, keys = self.schedule.pop()
             self._mark(moment, keys)

@@ -84,8 +84,12 @@ class TopicDetailView(ListView):
             Topic.objects.select_related("parent"), slug=self.kwargs["slug"]
         )
         topic = self.topic.pk
-        depends_on(f"question@topic:{topic}", f"article@topic:{topic}", f"expert@topic:{topic}")
-        depends_on("topic@all")
+        depends_on(
+            f"question@topic:{topic}",
+            f"article@topic:{topic}",
+            f"expert@topic:{topic}",
+            "topic@all",
+        )
         public = Question.objects.public().filter(topic=self.topic)
         return question_cards(public).order_by("-published_at", "-pk")
 

@@ -80,3 +80,18 @@ def test_time_marks_pages_rendered_before_the_moment():
     assert feed.valid(0, 101.0, ["question@all"])
     assert feed.valid(0, 99.0, ["adplacement@all"])
     assert feed.next_event == 200.0
+
+
+def test_the_schedule_is_read_again_after_half_a_day_without_changes(monkeypatch):
+    """An item scheduled three days ahead enters the day-wide window while nothing changes."""
+    from healthqa.pagecache import feed as module
+
+    loads = []
+    monkeypatch.setattr(Feed, "_load_schedule", lambda self: loads.append(1) or None)
+    feed = started([])
+    feed.reload_at = 1000.0
+    feed._reach(999.0)
+    assert loads == []
+    feed._reach(1000.0)
+    assert loads == [1]
+    assert module.KEEP / 2 == 43200

@@ -25,15 +25,7 @@ from tests.factories import (
     make_public_question,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def site_settings(transactional_db):
-    """The settings row exists, as on any running site."""
-    from healthqa.models import SiteSettings
-
-    return SiteSettings.load()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_settings")]
 
 
 @pytest.fixture
@@ -324,3 +316,16 @@ def test_a_deploy_that_runs_migrate_starts_the_page_cache_afresh(two_topics):
     call_command("migrate", verbosity=0)
     assert status(url) == "miss"
     assert status("/") == "miss"
+
+
+def test_a_question_scheduled_days_ahead_appears_at_its_time_with_no_change_between(two_topics):
+    question = two_topics["back"][0]
+    topic_url = question.topic.get_absolute_url()
+    now = timezone.now()
+    with freeze_time(now) as clock:
+        later = make_public_question(topic=question.topic, title="Scheduled three days ahead")
+        Question.objects.filter(pk=later.pk).update(published_at=now + timedelta(days=3))
+        assert "Scheduled three days ahead" not in Client().get(topic_url).content.decode()
+        assert status(topic_url) == "hit"
+        clock.tick(timedelta(days=3, seconds=1))
+        assert "Scheduled three days ahead" in Client().get(topic_url).content.decode()

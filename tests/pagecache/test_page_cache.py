@@ -20,13 +20,7 @@ from tests.factories import (
 )
 from tests.pagecache.test_redis_cache import kill_connections, needs_redis
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def site_settings(transactional_db):
-    """The settings row exists, as on any running site (its creation starts a generation)."""
-    return SiteSettings.load()
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_settings")]
 
 
 @pytest.fixture
