@@ -2,8 +2,11 @@ from django.contrib import admin
 
 from articles.models import Article, Source
 from healthqa.admin.base import FIELD_OVERRIDES, PublishingActions, publication_label, thumbnail
+from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
+from healthqa.admin.live_preview import ArticleLivePreview
 from healthqa.admin.previews import SharesPreviews
+from healthqa.admin.workflow import PublishingButtons, day
 
 
 class SourceInline(admin.TabularInline):
@@ -15,17 +18,16 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
-    list_display = (
-        "picture",
-        "title",
-        "topic",
-        "author",
-        "publication",
-        "published_at",
-        "reviewed_at",
-        "is_demo",
-    )
+class ArticleAdmin(
+    PublishingButtons,
+    PublishingActions,
+    SharesPreviews,
+    ArticleLivePreview,
+    EditingPresence,
+    HistoryAdmin,
+):
+    # Few, short columns: the list fits a 1280 px window beside the filters.
+    list_display = ("picture", "title", "topic", "author", "publication", "reviewed")
     list_display_links = ("picture", "title")
     list_filter = (
         "status",
@@ -48,8 +50,9 @@ class ArticleAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
             "Publication",
             {
                 "fields": ("status", "publication", "published_at"),
-                "description": "Publish or archive with the actions of the article list. "
-                "A publication date in the future schedules the article.",
+                "description": "Publish now, Schedule (for a publication date in the future) "
+                "and Unpublish are the buttons at the bottom of the page; each saves your edits "
+                "first. Archiving many articles at once is an action of the article list.",
             },
         ),
         ("Review", {"fields": ("reviewed_at", "reviewed_by")}),
@@ -67,6 +70,10 @@ class ArticleAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
             width=article.image_width,
             height=article.image_height,
         )
+
+    @admin.display(description="last reviewed", ordering="reviewed_at")
+    def reviewed(self, article):
+        return day(article.reviewed_at)
 
     @admin.display(description="publication", ordering="published_at")
     def publication(self, article):

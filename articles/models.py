@@ -123,6 +123,7 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["body_html", "version"])
     publish_permission = "articles.change_article"
+    whole_second_fields = ("published_at", "reviewed_at")
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

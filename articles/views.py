@@ -36,4 +36,16 @@ class ArticleDetailView(PreviewableDetailView):
         crumbs = [("Articles", reverse("articles:list"))]
         if article.topic_id:
             crumbs.append((article.topic.name, article.topic.get_absolute_url()))
-        return super().get_context_data(related_articles=related[:3], breadcrumbs=crumbs, **kwargs)
+        return super().get_context_data(
+            related_articles=related[:3],
+            breadcrumbs=crumbs,
+            sources=self.sources_of(article),
+            tags=self.tags_of(article),
+            **kwargs,
+        )
+
+    def sources_of(self, article):
+        return article.sources.all()
+
+    def tags_of(self, article):
+        return article.tags.all()

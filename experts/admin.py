@@ -4,12 +4,13 @@ from django.db.models import Count
 
 from experts.models import Expert
 from healthqa.admin.base import FIELD_OVERRIDES, apply_transition, thumbnail
+from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.versions import LOADED_FIELDS
 
 
 @admin.register(Expert)
-class ExpertAdmin(HistoryAdmin):
+class ExpertAdmin(EditingPresence, HistoryAdmin):
     list_display = (
         "portrait",
         "name",

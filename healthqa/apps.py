@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from taggit.apps import TaggitAppConfig
 
 
 class HealthQAConfig(AppConfig):
@@ -24,3 +25,9 @@ class HealthQAAdminConfig(AdminConfig):
     """django.contrib.admin with our site (review pages, counts on the home page) as default."""
 
     default_site = "healthqa.admin.site.default_site"
+
+
+class TagsConfig(TaggitAppConfig):
+    """django-taggit, named "Tags" in the admin (instead of "Taggit")."""
+
+    verbose_name = "Tags"

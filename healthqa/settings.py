@@ -131,7 +131,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
+    "healthqa.apps.TagsConfig",
     "sorl.thumbnail",
     "simple_history",
     "axes",
@@ -293,6 +293,9 @@ HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600, minimum=1
 HEALTHQA_VOTE_PERIOD = env_int("HEALTHQA_VOTE_PERIOD", 3600, minimum=1)
 # Answers and articles not reviewed for this many days are listed in the review-due report.
 HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365, minimum=1)
+# An open admin change page tells the server every this many seconds that it is still open, so
+# that others editing the same object are warned; an entry expires after three missed beats.
+HEALTHQA_EDITING_HEARTBEAT = env_int("HEALTHQA_EDITING_HEARTBEAT", 20, minimum=1)
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "HealthQA <no-reply@healthqa.local>")

@@ -33,6 +33,11 @@ healthqa_patterns = [
     path("search/suggest/", views.search_suggest, name="search_suggest"),
     path("answers/<int:pk>/helpful/", views.answer_helpful, name="answer_helpful"),
     path("answers/<int:pk>/report/", views.answer_report, name="answer_report"),
+    path(
+        "answers/<int:pk>/report/thanks/",
+        views.answer_report_thanks,
+        name="answer_report_thanks",
+    ),
     path("ask/", views.ask, name="ask"),
     path("ask/thanks/", views.ask_thanks, name="ask_thanks"),
     path("healthz", views.healthz, name="healthz"),

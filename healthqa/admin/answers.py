@@ -3,21 +3,30 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.template.defaultfilters import linebreaks_filter
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from experts.models import Expert
 from healthqa.admin.base import (
     ReadOnly,
     apply_transition,
     moderation_history,
+    person,
     questions_for_expert,
 )
+from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
+from healthqa.admin.live_preview import AnswerLivePreview
 from healthqa.admin.records import with_initial
 from healthqa.admin.versions import VersionCheckForm, with_loaded_fields
+from healthqa.admin.workflow import AnswerButtons, cut, day
+from healthqa.core.markdown import render_markdown
 from healthqa.core.permissions import own_expert, sees_only_own_work
-from healthqa.models import Answer, AnswerRevision, Flag
+from healthqa.core.text import person_name, when
+from healthqa.models import Answer, AnswerRevision, Assignment, Flag
 
 
 class AnswerForm(VersionCheckForm):
@@ -39,6 +48,13 @@ class AnswerForm(VersionCheckForm):
             for name in ("question", "expert"):
                 if name in self.fields and self.initial.get(name):
                     self.fields[name].disabled = True
+            # The question's brief (a read-only field) reads them from the instance.
+            for name in ("question", "expert"):
+                field = self.fields.get(name) or Answer._meta.get_field(name).formfield()
+                try:
+                    setattr(self.instance, name, field.clean(self.initial.get(name)))
+                except ValidationError:
+                    pass
 
 
 class ReviewNoteForm(forms.Form):
@@ -53,9 +69,10 @@ class FlagInline(ReadOnly, admin.TabularInline):
 
     model = Flag
     fk_name = "answer"
-    fields = ("created_at", "reason", "details", "status", "handled_by", "resolution_note")
+    fields = ("created_at", "reason", "details", "status", "handled_by_name", "resolution_note")
     readonly_fields = fields
     verbose_name_plural = "reader reports"
+    handled_by_name = person("handled_by", "handled by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("handled_by")
@@ -63,10 +80,19 @@ class FlagInline(ReadOnly, admin.TabularInline):
 
 class AnswerRevisionInline(ReadOnly, admin.TabularInline):
     model = AnswerRevision
-    fields = ("created_at", "created_by", "status", "short_body", "reviewed_by", "reviewed_at")
+    fields = (
+        "created_at",
+        "created_by_name",
+        "status",
+        "short_body",
+        "reviewed_by_name",
+        "reviewed_at",
+    )
     readonly_fields = fields
     ordering = ("-created_at", "-pk")
     show_change_link = True
+    created_by_name = person("created_by", "written by")
+    reviewed_by_name = person("reviewed_by", "reviewed by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by", "reviewed_by")
@@ -77,19 +103,10 @@ class AnswerRevisionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(HistoryAdmin):
+class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmin):
     form = AnswerForm
-    list_display = (
-        "question",
-        "expert",
-        "status",
-        "pending_revision",
-        "submitted_at",
-        "reviewed_at",
-        "reviewed_by",
-        "helpful",
-        "is_demo",
-    )
+    # Few, short columns: the list fits a 1280 px window beside the filters.
+    list_display = ("question_title", "expert", "review_status", "submitted", "reviewed")
     list_filter = (
         "status",
         ("expert", admin.RelatedOnlyFieldListFilter),
@@ -103,6 +120,11 @@ class AnswerAdmin(HistoryAdmin):
     list_select_related = ("question", "expert", "reviewed_by")
     date_hierarchy = "submitted_at"
     inlines = (AnswerRevisionInline, FlagInline)
+    reviewed_by_name = person("reviewed_by", "reviewed by")
+
+    class Media:
+        css = {"all": ["css/admin-moderation.css"]}  # the question brief, the review notes
+
     actions = ("submit_for_review", "approve", "request_changes", "reject")
 
     def get_queryset(self, request):
@@ -122,7 +144,7 @@ class AnswerAdmin(HistoryAdmin):
         return queryset
 
     def get_fieldsets(self, request, obj=None):
-        main = ["question", "expert", "body", "position"]
+        main = ["question_brief", "question", "expert", "body", "position"]
         history = ["events", "created_at", "updated_at", "is_demo"]
         if sees_only_own_work(request.user):
             history.remove("is_demo")
@@ -136,13 +158,15 @@ class AnswerAdmin(HistoryAdmin):
                     "fields": [
                         "status",
                         "submitted_at",
-                        "reviewed_by",
+                        "reviewed_by_name",
                         "reviewed_at",
                         "review_note",
+                        *self.decision_fields(request, obj),
                     ],
-                    "description": "Submit, approve, send back or reject with the actions of "
-                    "the answer list. Editing an approved answer stores a revision for review; "
-                    "readers keep seeing the approved text until it is approved.",
+                    "description": "Submit for review, withdraw, approve, request changes or "
+                    "reject with the buttons at the bottom of the page; each saves your edits "
+                    "first. Editing an approved answer stores a revision for review; readers "
+                    "keep seeing the approved text until it is approved.",
                 },
             ),
             ("Readers", {"fields": ["helpful_yes", "helpful_no"]}),
@@ -161,9 +185,10 @@ class AnswerAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [
+            "question_brief",
             "status",
             "submitted_at",
-            "reviewed_by",
+            "reviewed_by_name",
             "reviewed_at",
             "review_note",
             "helpful_yes",
@@ -214,13 +239,70 @@ class AnswerAdmin(HistoryAdmin):
                 messages.INFO,
             )
 
-    @admin.display(description="pending revision", boolean=True)
-    def pending_revision(self, answer):
-        return answer.has_pending_revision
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if sees_only_own_work(request.user):
+            # An expert answers as themselves, whatever the link says (the brief shows the
+            # assignment of this expert).
+            expert = own_expert(request.user)
+            initial["expert"] = expert.pk if expert else None
+        return initial
 
-    @admin.display(description="helpful (yes / no)", ordering="-helpful_yes")
-    def helpful(self, answer):
-        return f"{answer.helpful_yes} / {answer.helpful_no}"
+    @admin.display(description="the question")
+    def question_brief(self, answer):
+        """What the expert answers: the question's details and the editor's assignment."""
+        if answer.question_id is None:
+            return format_html('<span class="quiet">{}</span>', "Choose a question.")
+        question = answer.question
+        title = question.title
+        if question.is_public:
+            title = format_html('<a href="{}">{}</a>', question.get_absolute_url(), title)
+        details = render_markdown(question.details) or format_html(
+            '<p class="quiet">{}</p>', "The question has no further details."
+        )
+        assignments = Assignment.objects.filter(
+            question_id=answer.question_id, expert_id=answer.expert_id
+        ).select_related("assigned_by")
+        assignment = (
+            assignments.filter(status=Assignment.Status.OPEN).first()
+            or assignments.order_by("-created_at").first()
+        )
+        if assignment is None:
+            brief = format_html('<p class="quiet">{}</p>', "No assignment for this question.")
+        else:
+            due = f"due {when(assignment.due_at)}" if assignment.due_at else "no due date"
+            brief = format_html(
+                "<p><strong>Assignment</strong> ({}), {}, assigned by {}:</p>{}",
+                assignment.get_status_display().lower(),
+                due,
+                person_name(assignment.assigned_by),
+                linebreaks_filter(assignment.note or "No note.", autoescape=True),
+            )
+        return format_html(
+            '<div class="question-brief"><p><strong>{}</strong></p>{}{}</div>',
+            title,
+            details,
+            brief,
+        )
+
+    @admin.display(description="question", ordering="question__title")
+    def question_title(self, answer):
+        return cut(answer.question.title)
+
+    @admin.display(description="status", ordering="status")
+    def review_status(self, answer):
+        label = answer.get_status_display()
+        if answer.status == Answer.Status.APPROVED and answer.has_pending_revision:
+            return f"{label}, revision waiting"
+        return label
+
+    @admin.display(description="submitted", ordering="submitted_at")
+    def submitted(self, answer):
+        return day(answer.submitted_at)
+
+    @admin.display(description="reviewed", ordering="reviewed_at")
+    def reviewed(self, answer):
+        return day(answer.reviewed_at)
 
     @admin.display(description="moderation history")
     def events(self, answer):
@@ -284,13 +366,15 @@ class AnswerRevisionAdmin(ReadOnly, admin.ModelAdmin):
         "answer",
         "status",
         "body",
-        "created_by",
+        "created_by_name",
         "created_at",
-        "reviewed_by",
+        "reviewed_by_name",
         "reviewed_at",
         "review_note",
     )
     readonly_fields = fields
+    created_by_name = person("created_by", "written by")
+    reviewed_by_name = person("reviewed_by", "reviewed by")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -5,14 +5,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
 from healthqa.core.images import ImageUploadField
-from healthqa.core.text import refusal, when
+from healthqa.core.text import action_label, person_name, refusal, when
 from healthqa.models import Answer, Assignment, ModerationEvent, Question
 
 # Links typed without a scheme are taken as https (Django 6's default; no deprecation warning).
@@ -143,6 +143,11 @@ def publication_label(obj):
     return obj.get_status_display()
 
 
+def publish_outcome(obj):
+    """What publish() did to `obj`: a publication date still to come schedules it."""
+    return "Scheduled" if obj.is_scheduled else "Published"
+
+
 def apply_transition(modeladmin, request, queryset, method, done, **kwargs):
     """Call `obj.<method>(by=request.user, **kwargs)` on each selected object.
 
@@ -150,9 +155,10 @@ def apply_transition(modeladmin, request, queryset, method, done, **kwargs):
     until the whole action is done: a second moderator's identical action waits, then finds
     the new state and is refused instead of applied twice. Each call is its own savepoint, so
     one refusal leaves the others done; every refusal is reported as an error message naming
-    the object.
+    the object. `done` names what was done ("Archived"), or is a function of the changed
+    object that does (`publish_outcome`).
     """
-    changed = 0
+    changed = {}
     # The admin's queryset may count or group rows, which FOR UPDATE refuses: lock by id.
     selected = queryset.order_by().values_list("pk", flat=True)
     model = queryset.model
@@ -164,10 +170,11 @@ def apply_transition(modeladmin, request, queryset, method, done, **kwargs):
             except (ValidationError, PermissionDenied) as exc:
                 modeladmin.message_user(request, f"“{obj}”: {refusal(exc)}", messages.ERROR)
             else:
-                changed += 1
-    if changed:
-        noun = model_ngettext(modeladmin.opts, changed)
-        modeladmin.message_user(request, f"{done} {changed} {noun}.", messages.SUCCESS)
+                label = done(obj) if callable(done) else done
+                changed[label] = changed.get(label, 0) + 1
+    for label, count in changed.items():
+        noun = model_ngettext(modeladmin.opts, count)
+        modeladmin.message_user(request, f"{label} {count} {noun}.", messages.SUCCESS)
 
 
 def moderation_history(obj, limit=50):
@@ -181,16 +188,26 @@ def moderation_history(obj, limit=50):
         .select_related("actor")
         .order_by("-created_at", "-pk")[:limit]
     )
+    try:
+        labels = dict(obj._meta.get_field("status").flatchoices)
+    except FieldDoesNotExist:
+        labels = {}
+
+    def change(event):
+        before, after = (labels.get(s, s) for s in (event.from_state, event.to_state))
+        if not before or not after or before == after:
+            return after or before or "—"
+        return f"{before} → {after}"
+
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         (
             (
                 when(event.created_at),
-                event.actor or "—",
-                event.action,
-                event.from_state or "—",
-                event.to_state or "—",
+                person_name(event.actor),
+                action_label(event.action),
+                change(event),
                 event.note,
             )
             for event in events
@@ -203,6 +220,20 @@ def moderation_history(obj, limit=50):
         "<th>Note</th></tr></thead><tbody>{}</tbody></table>",
         rows,
     )
+
+
+def person(field, description=None):
+    """A read-only field for a ModelAdmin or an inline: the user in `field` by name, as text.
+
+    Django shows a read-only user field as a link to the user admin, which answers 403 to
+    everyone but superusers. Name it `<field>_name` and list it instead of `field`.
+    """
+
+    @admin.display(description=description or field.replace("_", " "), ordering=field)
+    def name(self, obj):
+        return person_name(getattr(obj, field))
+
+    return name
 
 
 class ReadOnly:
@@ -238,7 +269,7 @@ class PublishingActions:
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
-        apply_transition(self, request, queryset, "publish", "Published")
+        apply_transition(self, request, queryset, "publish", publish_outcome)
 
     @admin.action(description="Archive selected %(verbose_name_plural)s", permissions=["change"])
     def archive(self, request, queryset):

@@ -1,14 +1,21 @@
 """The admin home: counts for staff, the expert's workspace."""
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from experts.models import Expert
 from healthqa.admin.reports import open_flags
 from healthqa.admin.review_due import answers_due_for_review, articles_due_for_review
 from healthqa.core.notifications import start_answer_url
-from healthqa.core.permissions import can_handle_flags, can_moderate, can_see_review_due, can_triage
-from healthqa.models import Answer, Assignment, Question
+from healthqa.core.permissions import (
+    allowed,
+    can_handle_flags,
+    can_moderate,
+    can_see_review_due,
+    can_triage,
+    own_expert,
+)
+from healthqa.models import Answer, AnswerRevision, Assignment, Question
 
 
 def home_links(user):
@@ -32,7 +39,8 @@ def home_links(user):
 
 def expert_workspace(user):
     """What an expert works on: open assignments (due first), drafts, answers sent back,
-    answers in review, and published answers with their helpful counts."""
+    answers in review, edits of live answers waiting for review, and published answers with
+    their helpful counts."""
     expert = Expert.objects.filter(user=user).first()
     if expert is None:
         return None
@@ -54,12 +62,32 @@ def expert_workspace(user):
         "drafts": answers.filter(status=Answer.Status.DRAFT).order_by("-updated_at"),
         "sent_back": answers.filter(status=Answer.Status.CHANGES_REQUESTED).order_by("-updated_at"),
         "in_review": answers.filter(status=Answer.Status.PENDING).order_by("-submitted_at"),
+        "edits_in_review": answers.filter(
+            Exists(
+                AnswerRevision.objects.filter(
+                    answer=OuterRef("pk"), status=AnswerRevision.Status.PENDING
+                )
+            ),
+            status=Answer.Status.APPROVED,
+        ).order_by("-submitted_at"),
         "published": answers.filter(status=Answer.Status.APPROVED).order_by("-reviewed_at")[:50],
     }
 
 
+def home_title(user):
+    """The admin home's title for the broadest role `user` holds."""
+    if user.is_superuser or allowed(user, "articles.change_article"):
+        return "Editorial work"
+    if can_moderate(user):
+        return "Moderation"
+    if own_expert(user) is not None:
+        return "Your answers"
+    return "Editorial work"
+
+
 def home_context(request):
     return {
+        "title": home_title(request.user),
         "review_links": home_links(request.user),
         "workspace": expert_workspace(request.user),
     }

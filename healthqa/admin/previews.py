@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from healthqa.admin.base import ReadOnly, apply_transition, missing_object
+from healthqa.admin.base import ReadOnly, apply_transition, missing_object, person
 from healthqa.admin.versions import VersionedAdmin
 from healthqa.core.text import refusal, when
 from healthqa.models import PreviewLink, SlugRedirect
@@ -146,7 +146,7 @@ class PreviewLinkAdmin(VersionedAdmin, admin.ModelAdmin):
         "address",
         "state",
         "note",
-        "created_by",
+        "created_by_name",
         "created_at",
         "expires_at",
         "revoked_at",
@@ -155,13 +155,14 @@ class PreviewLinkAdmin(VersionedAdmin, admin.ModelAdmin):
         "target_link",
         "address",
         "state",
-        "created_by",
+        "created_by_name",
         "created_at",
         "expires_at",
         "revoked_at",
     )
     actions = ("revoke",)
     change_form_template = "admin/healthqa/previewlink/change_form.html"
+    created_by_name = person("created_by", "made by")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("target")

@@ -1,6 +1,8 @@
 """Topics and questions."""
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
@@ -13,16 +15,20 @@ from healthqa.admin.base import (
     publication_label,
     questions_for_expert,
 )
+from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
+from healthqa.admin.live_preview import QuestionLivePreview
 from healthqa.admin.previews import SharesPreviews
 from healthqa.admin.records import expert_field_kwargs, topic_of_question
+from healthqa.admin.workflow import PublishingButtons, day
 from healthqa.core import notifications
 from healthqa.core.permissions import sees_only_own_work
+from healthqa.core.text import person_name
 from healthqa.models import Answer, Assignment, ContinueLearningPick, Question, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(EditingPresence, HistoryAdmin):
     list_display = ("name", "slug", "parent", "question_count", "is_demo", "updated_at")
     list_filter = ("is_demo", ("parent", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "slug", "description")
@@ -102,12 +108,21 @@ class ContinueLearningPickInline(ChecksPostedIds, admin.TabularInline):
     )
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(admin.StackedInline):
     model = Assignment
-    fields = ("expert", "due_at", "status", "note", "assigned_by")
+    fields = ("expert", "due_at", "status", "note", "assigned_by_name")
     # The status moves only through submitting an answer or `Assignment.decline`.
-    readonly_fields = ("status", "assigned_by")
+    readonly_fields = ("status", "assigned_by_name")
     extra = 0
+    # Stacked, with a small note box: the page fits a 1280 px window beside the live preview.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})}
+    }
+
+    @admin.display(description="assigned by")
+    def assigned_by_name(self, assignment):
+        # A name, not a link: editors may not open the user admin.
+        return person_name(assignment.assigned_by) if assignment.pk else "—"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "expert":
@@ -123,16 +138,16 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
-    list_display = (
-        "title",
-        "topic",
-        "publication",
-        "answer_count",
-        "featured",
-        "is_demo",
-        "updated_at",
-    )
+class QuestionAdmin(
+    PublishingButtons,
+    PublishingActions,
+    SharesPreviews,
+    QuestionLivePreview,
+    EditingPresence,
+    HistoryAdmin,
+):
+    # Few, short columns: the list fits a 1280 px window beside the filters.
+    list_display = ("title", "topic", "publication", "answer_count", "featured", "updated")
     list_filter = (
         "status",
         PublicationFilter,
@@ -162,8 +177,9 @@ class QuestionAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
             "Publication",
             {
                 "fields": ("status", "publication", "published_at", "featured"),
-                "description": "Publish or archive with the actions of the question list. "
-                "A publication date in the future schedules the question.",
+                "description": "Publish now, Schedule (for a publication date in the future) "
+                "and Unpublish are the buttons at the bottom of the page; each saves your edits "
+                "first. Archiving many questions at once is an action of the question list.",
             },
         ),
         ("Reader submission", {"fields": ("submitted_by_name", "submitted_by_email")}),
@@ -214,6 +230,10 @@ class QuestionAdmin(PublishingActions, SharesPreviews, HistoryAdmin):
         if question.status == Question.Status.PUBLISHED and waiting:
             return f"{label} — waiting for an approved answer"
         return label
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, question):
+        return day(question.updated_at)
 
     @admin.display(description="answers", ordering="answer_total")
     def answer_count(self, question):

@@ -13,14 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from healthqa.admin.versions import last_change
 from healthqa.core.bases import EditConflict
 from healthqa.core.permissions import can_moderate
-from healthqa.core.text import refusal, user_label, when, word_diff
+from healthqa.core.text import person_name, refusal, user_label, when, word_diff
 from healthqa.models import Answer, AnswerRevision
 
 
 class QueueItem:
-    """One answer waiting for a decision: a new answer, or a revision of a live one."""
+    """One answer waiting for a decision: a new answer, or a revision of a live one; either may
+    come back after a moderator requested changes (`sent_back`, the version they sent back)."""
 
-    def __init__(self, answer, revision):
+    def __init__(self, answer, revision, sent_back=None):
         self.answer = answer
         self.revision = revision
         self.is_revision = answer.status == Answer.Status.APPROVED
@@ -32,6 +33,22 @@ class QueueItem:
             self.waiting_since = answer.submitted_at or (revision and revision.created_at)
             self.text = revision.body if revision is not None else answer.body
             self.diff = None
+        if sent_back is not None and self.is_revision:
+            # A request on an older revision, decided before the live text was last approved,
+            # is history: this revision was not written in answer to it.
+            if answer.reviewed_at and sent_back.reviewed_at <= answer.reviewed_at:
+                sent_back = None
+        self.sent_back = sent_back
+        self.resubmitted_diff = word_diff(sent_back.body, self.text) if sent_back else None
+        self.sent_back_by = person_name(sent_back.reviewed_by) if sent_back else ""
+
+    @property
+    def kind(self):
+        if self.is_revision:
+            if self.sent_back:
+                return "Revision resubmitted after changes were requested"
+            return "Revision of a live answer"
+        return "Resubmitted after changes were requested" if self.sent_back else "New answer"
 
     @property
     def seen(self):
@@ -42,13 +59,25 @@ def queue_items():
     answers = list(
         Answer.objects.waiting_for_review().select_related("question", "expert", "reviewed_by")
     )
+    pks = [answer.pk for answer in answers]
     revisions = {
         revision.answer_id: revision
         for revision in AnswerRevision.objects.filter(
-            answer__in=[answer.pk for answer in answers], status=AnswerRevision.Status.PENDING
+            answer__in=pks, status=AnswerRevision.Status.PENDING
         )
     }
-    items = [QueueItem(answer, revisions.get(answer.pk)) for answer in answers]
+    sent_back = {}
+    for revision in (
+        AnswerRevision.objects.filter(
+            answer__in=pks, status=AnswerRevision.Status.CHANGES_REQUESTED
+        )
+        .select_related("reviewed_by")
+        .order_by("reviewed_at", "pk")
+    ):
+        sent_back[revision.answer_id] = revision  # the latest wins
+    items = [
+        QueueItem(answer, revisions.get(answer.pk), sent_back.get(answer.pk)) for answer in answers
+    ]
     far_future = timezone.now() + timedelta(days=3650)
     return sorted(items, key=lambda item: (item.waiting_since or far_future, item.answer.pk))
 

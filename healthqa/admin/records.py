@@ -3,23 +3,39 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from experts.models import Expert
-from healthqa.admin.base import ReadOnly, apply_transition
+from healthqa.admin.base import ReadOnly, apply_transition, person
 from healthqa.admin.versions import VersionedAdmin
 from healthqa.core import notifications
 from healthqa.core.permissions import sees_only_own_work
+from healthqa.core.text import action_label
 from healthqa.models import Answer, Assignment, Flag, ModerationEvent, Question
+
+
+class ActionFilter(admin.SimpleListFilter):
+    """The actions on record, in words."""
+
+    title = "action"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = ModerationEvent.objects.order_by().values_list("action", flat=True).distinct()
+        return sorted(((action, action_label(action)) for action in actions), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ("created_at", "target_link", "action", "transition", "actor", "note")
+    list_display = ("created_at", "target_link", "action_name", "transition", "actor_name", "note")
     list_filter = (
-        "action",
+        ActionFilter,
         ("content_type", admin.RelatedOnlyFieldListFilter),
         ("actor", admin.RelatedOnlyFieldListFilter),
         "created_at",
@@ -27,15 +43,7 @@ class ModerationEventAdmin(ReadOnly, admin.ModelAdmin):
     search_fields = ("object_id__exact", "action", "note", "actor__username", "to_state")
     list_select_related = ("content_type", "actor")
     date_hierarchy = "created_at"
-    fields = (
-        "created_at",
-        "target_link",
-        "actor",
-        "action",
-        "from_state",
-        "to_state",
-        "note",
-    )
+    fields = ("created_at", "target_link", "actor_name", "action_name", "transition", "note")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -69,9 +77,24 @@ class ModerationEventAdmin(ReadOnly, admin.ModelAdmin):
             return f"{content_type.name}: {event.target}"
         return format_html('{}: <a href="{}">{}</a>', content_type.name, url, event.target)
 
+    @admin.display(description="action", ordering="action")
+    def action_name(self, event):
+        return action_label(event.action)
+
+    actor_name = person("actor", "by")
+
     @admin.display(description="change")
     def transition(self, event):
-        return f"{event.from_state or '—'} → {event.to_state or '—'}"
+        """From and to state by their labels; one state when it did not change."""
+        model = event.content_type.model_class()
+        try:
+            labels = dict(model._meta.get_field("status").flatchoices)
+        except (AttributeError, FieldDoesNotExist):
+            labels = {}
+        before, after = (labels.get(state, state) for state in (event.from_state, event.to_state))
+        if not before or not after or before == after:
+            return after or before or "—"
+        return f"{before} → {after}"
 
 
 # --- Assignments and flags ---------------------------------------------------------------------
@@ -98,8 +121,9 @@ class AssignmentAdmin(VersionedAdmin, admin.ModelAdmin):
     autocomplete_fields = ("question",)
     list_select_related = ("question", "expert", "assigned_by")
     date_hierarchy = "due_at"
-    fields = ("question", "expert", "due_at", "status", "note", "assigned_by", "created_at")
-    readonly_fields = ("status", "assigned_by", "created_at")
+    fields = ("question", "expert", "due_at", "status", "note", "assigned_by_name", "created_at")
+    readonly_fields = ("status", "assigned_by_name", "created_at")
+    assigned_by_name = person("assigned_by", "assigned by")
     actions = ("decline",)
 
     @admin.action(description="Decline selected open assignments", permissions=["change"])
@@ -157,12 +181,13 @@ class FlagAdmin(VersionedAdmin, admin.ModelAdmin):
         "reason",
         "details",
         "status",
-        "handled_by",
+        "handled_by_name",
         "handled_at",
         "resolution_note",
         "created_at",
     )
-    readonly_fields = ("status", "handled_by", "handled_at", "created_at")
+    readonly_fields = ("status", "handled_by_name", "handled_at", "created_at")
+    handled_by_name = person("handled_by", "handled by")
     actions = ("dismiss", "mark_actioned")
 
     def view_on_site(self, flag):

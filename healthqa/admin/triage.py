@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from healthqa.admin.queue import admin_context
 from healthqa.core.permissions import can_moderate, can_triage
 from healthqa.core.text import refusal
+from healthqa.core.urgency import urgent_signs
 from healthqa.models import Question, Topic
 
 
@@ -19,18 +20,33 @@ def submissions_view(site):
     def view(request):
         if not can_triage(request.user):
             raise PermissionDenied
-        submissions = Question.objects.filter(status=Question.Status.SUBMITTED).order_by(
-            "created_at", "pk"
+        submissions = list(
+            Question.objects.filter(status=Question.Status.SUBMITTED).order_by("created_at", "pk")
         )
+        for submission in submissions:
+            submission.urgent_signs = submission_urgent_signs(submission)
+        # Those that mention an emergency first (each group oldest first): the reader may need
+        # to be told where to get help now.
+        submissions.sort(key=lambda submission: not submission.urgent_signs)
         return TemplateResponse(
             request,
             "admin/healthqa/moderation/submissions.html",
             admin_context(
-                request, site, title="Reader questions to triage", submissions=submissions
+                request,
+                site,
+                title="Reader questions to triage",
+                submissions=submissions,
+                urgent_count=sum(1 for submission in submissions if submission.urgent_signs),
             ),
         )
 
     return view
+
+
+def submission_urgent_signs(submission):
+    """What a reader's submission suggests may be an emergency (the ask form's own rule, on
+    the text as the reader typed it)."""
+    return urgent_signs(submission.submitted_text or f"{submission.title}\n{submission.details}")
 
 
 class AcceptForm(forms.Form):
@@ -119,6 +135,7 @@ def triage_view(site):
                 site,
                 title=f"Triage: {submission.title}",
                 submission=submission,
+                urgent_signs=submission_urgent_signs(submission),
                 show_raw=can_moderate(request.user),
                 accept_form=forms_by_name["accept"],
                 merge_form=forms_by_name["merge"],

@@ -18,6 +18,14 @@ LOADED_FIELDS = ("loaded_version", "loaded_state")
 LOADED_STATE_SALT = "healthqa.admin.loaded-state"
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset names with text, not a <label for> (a label must
+    point at a visible control)."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
 def _mark(value):
     return hashlib.blake2b(repr(value).encode(), digest_size=6).hexdigest()
 
@@ -113,8 +121,8 @@ class VersionCheckForm(forms.ModelForm):
     again (after reading the message) deliberately replaces the newer version.
     """
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-    loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(widget=UnlabelledHiddenInput, required=False)
+    loaded_state = forms.CharField(widget=UnlabelledHiddenInput, required=False)
     version_related = ()
 
     def __init__(self, *args, **kwargs):

@@ -61,3 +61,47 @@ def word_diff(old, new, *, context=None):
         elif added:
             parts.append(escape(added))
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+def person_name(user):
+    """How a page names a person, as plain text: full name, else username; "—" for nobody."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+# The `action` of every ModerationEvent the models write, as people read it.
+ACTION_LABELS = {
+    "submit": "Submitted for review",
+    "withdraw": "Withdrawn from review",
+    "edit": "Edited",
+    "revise": "Edit submitted for review",
+    "approve": "Approved",
+    "approve_revision": "Revision approved",
+    "request_changes": "Changes requested",
+    "request_changes_revision": "Changes requested to a revision",
+    "reject": "Rejected",
+    "reject_revision": "Revision rejected",
+    "unpublish": "Taken down",
+    "confirm_review": "Review confirmed",
+    "answered": "Answered",
+    "reopen": "Reopened (answer withdrawn)",
+    "decline": "Declined",
+    "accept": "Accepted as a draft",
+    "merge": "Merged into another question",
+    "merge_in": "Reader submission merged in",
+    "publish": "Published",
+    "archive": "Archived",
+    "unschedule": "Publication cancelled",
+    "share_preview": "Preview link shared",
+    "revoke_preview": "Preview link revoked",
+    "dismiss": "Report dismissed",
+    "action": "Report acted on",
+    "verify": "Verified",
+    "unverify": "Verification withdrawn",
+}
+
+
+def action_label(action):
+    """A ModerationEvent's action in words; an unknown code still reads as words."""
+    return ACTION_LABELS.get(action) or (action or "").replace("_", " ").capitalize() or "—"

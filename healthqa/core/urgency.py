@@ -1,7 +1,9 @@
 """Reading reader submissions: signs of an emergency, and contact details to mask.
 
-URGENT_PATTERNS is the one maintained list of phrases that put an urgent-care notice at the top
-of the thank-you page. Add to it here; nothing else decides what counts as an emergency.
+URGENT_PATTERNS is the one maintained list of phrases that put an urgent-care notice
+(templates/includes/urgent_notice.html, its phone numbers `tel:` links) at the top of the
+thank-you pages of /ask/ and the report form, and of those forms when a rate limit refuses them.
+Add to it here; nothing else decides what counts as an emergency.
 """
 
 import re

@@ -37,7 +37,8 @@ from healthqa.models import (
 
 class DemoLoader:
     def __init__(self):
-        self.now = timezone.now()
+        # Whole seconds, as the admin forms store them (see `whole_seconds`).
+        self.now = timezone.now().replace(microsecond=0)
         self.messages = []
         self.counts = {}
 

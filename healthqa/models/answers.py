@@ -218,6 +218,50 @@ class Answer(Versioned, Timestamped):
             self._finish(locked, by=by, action="submit", from_state=from_state)
             notifications.review_waiting(answer=self)
 
+    def withdraw(self, *, by, version=None):
+        """Take an answer back from review: pending → draft, edited in place again.
+
+        Its pending revision is superseded, as when a newer text replaces it: it stays on
+        record, but nothing waits for review any more.
+        """
+        self._check_writer(by)
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status != self.Status.PENDING:
+                raise ValidationError(
+                    f"Only an answer waiting for review can be withdrawn; this one is "
+                    f"{locked.get_status_display().lower()}."
+                )
+            self.check_version(locked, version)
+            locked.revisions.filter(status=AnswerRevision.Status.PENDING).update(
+                status=AnswerRevision.Status.SUPERSEDED
+            )
+            locked.status = self.Status.DRAFT
+            locked.save()
+            self._reopen_assignment(locked, by=by)
+            self._finish(locked, by=by, action="withdraw", from_state=self.Status.PENDING)
+
+    def _reopen_assignment(self, locked, *, by):
+        """The assignment that submitting closed as answered is open again (and back in the
+        expert's workspace) while the answer is a draft."""
+        mine = Assignment.objects.select_for_update().filter(
+            question_id=locked.question_id, expert_id=locked.expert_id
+        )
+        if mine.filter(status=Assignment.Status.OPEN).exists():
+            return
+        assignment = mine.filter(status=Assignment.Status.ANSWERED).order_by("-updated_at").first()
+        if assignment is None:
+            return
+        assignment.status = Assignment.Status.OPEN
+        assignment.save(update_fields=["status", "updated_at"])
+        ModerationEvent.record(
+            assignment,
+            actor=by,
+            action="reopen",
+            from_state=Assignment.Status.ANSWERED,
+            to_state=Assignment.Status.OPEN,
+        )
+
     def revise(self, *, body, by, note="", version=None):
         """Change the text. An approved answer stays live; the edit waits as a revision.
 

@@ -16,13 +16,26 @@ from healthqa.core.permissions import require
 from healthqa.models.moderation import ModerationEvent, StatusChanges
 
 
-class PublishingMixin(StatusChanges):
-    """publish() / archive() for models with draft → published → archived states.
+def whole_seconds(value):
+    """`value` without its microseconds: the admin's date and time fields stop at seconds, so a
+    time stored finer would read as changed by every save of the form."""
+    return value.replace(microsecond=0) if value is not None else None
 
-    Subclasses name the permission that allows it (`publish_permission`).
+
+class PublishingMixin(StatusChanges):
+    """publish() / archive() / unpublish() for models with draft → published → archived states.
+
+    Subclasses name the permission that allows it (`publish_permission`), and the times their
+    forms edit (`whole_second_fields`), stored in whole seconds.
     """
 
     publish_permission = None
+    whole_second_fields = ("published_at",)
+
+    def save(self, *args, **kwargs):
+        for name in self.whole_second_fields:
+            setattr(self, name, whole_seconds(getattr(self, name)))
+        super().save(*args, **kwargs)
 
     @property
     def is_scheduled(self):
@@ -35,7 +48,7 @@ class PublishingMixin(StatusChanges):
 
     def _status_changed(self, locked, to_state):
         if to_state == self.Status.PUBLISHED and locked.published_at is None:
-            locked.published_at = timezone.now()
+            locked.published_at = whole_seconds(timezone.now())
 
     def publish(self, *, by, note="", version=None):
         require(by, self.publish_permission)
@@ -56,16 +69,40 @@ class PublishingMixin(StatusChanges):
             self.Status.ARCHIVED, by=by, action="archive", note=note, version=version
         )
 
+    def unpublish(self, *, by, note="", version=None):
+        """Out of public view: a scheduled item goes back to draft (its date kept for the next
+        try); a live one is archived, since readers may have seen it."""
+        require(by, self.publish_permission)
+        if self.status != self.Status.PUBLISHED:
+            raise ValidationError("Only a published or scheduled item can be unpublished.")
+        if self.is_scheduled:
+            to_state, action = self.Status.DRAFT, "unschedule"
+        else:
+            to_state, action = self.Status.ARCHIVED, "archive"
+        self._change_status(to_state, by=by, action=action, note=note, version=version)
+
 
 class KeepsOldSlugs:
-    """Renaming the slug of a saved row keeps its old address alive as a SlugRedirect."""
+    """Renaming the slug of a row that has been published keeps its old address alive as a
+    SlugRedirect.
+
+    Only an address readers may have seen is kept: the row as stored is published (scheduled
+    included) or archived, or has a publication date. A reader's submission, a draft never
+    published, a rejected or merged submission keeps no old slugs: their addresses were never
+    public, and a redirect from a reader's own wording would outlive the rename.
+    """
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         old_slug = None
         if not self._state.adding and (update_fields is None or "slug" in update_fields):
             rows = type(self)._default_manager.filter(pk=self.pk)
-            old_slug = rows.values_list("slug", flat=True).first()
+            stored = rows.values("slug", "status", "published_at").first()
+            if stored and (
+                stored["status"] in {self.Status.PUBLISHED, self.Status.ARCHIVED}
+                or stored["published_at"] is not None
+            ):
+                old_slug = stored["slug"]
         with transaction.atomic():
             super().save(*args, **kwargs)
             SlugRedirect.remember(self, old_slug=old_slug)

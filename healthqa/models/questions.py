@@ -169,7 +169,10 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         return locked
 
     def accept_submission(self, *, by, note="", title=None, details=None, topic=None):
-        """Triage: a reader's submission becomes a draft, optionally with the text edited."""
+        """Triage: a reader's submission becomes a draft, optionally with the text edited.
+
+        A new title gives a new slug; the reader's wording leaves no redirect behind (the
+        submission was never public: see `KeepsOldSlugs`)."""
         require(by, "healthqa.triage_question")
         with transaction.atomic():
             locked = self._locked_submission("Only a reader submission can be accepted as a draft.")

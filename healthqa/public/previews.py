@@ -8,9 +8,15 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
-from healthqa.models import PreviewLink, SlugRedirect
+from healthqa.core.markdown import render_markdown
+from healthqa.models import Answer, AnswerRevision, PreviewLink, SlugRedirect
 
 MAX_TOKEN_LENGTH = 200
+
+WAITING_FOR_REVIEW = "Waiting for review — readers do not see this answer yet."
+REVISION_WAITING = (
+    "Revised text waiting for review — readers still see the approved text until it is approved."
+)
 
 
 class PreviewableDetailView(DetailView):
@@ -75,11 +81,26 @@ class PreviewableDetailView(DetailView):
         if self.is_preview:
             request.is_preview = True  # the page cache (healthqa.pagecache) never stores previews
         response = self.render_to_response(self.get_context_data(object=self.object))
-        if self.is_preview:
-            response["X-Robots-Tag"] = "noindex, nofollow"
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
+        return self.kept_private(response) if self.is_preview else response
+
+    @staticmethod
+    def kept_private(response):
+        """A preview's response: out of search engines and shared caches."""
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
         return response
+
+    @classmethod
+    def render_unsaved(cls, request, obj, **initkwargs):
+        """The page `obj` would have, rendered from data that is not saved (the admin's live
+        preview): the view's own context and template, marked as a preview."""
+        view = cls(is_preview=True, **initkwargs)
+        view.setup(request)
+        view.object = obj
+        request.is_preview = True
+        context = view.get_context_data(object=obj, previews_unsaved_changes=True)
+        return view.kept_private(view.render_to_response(context))
 
     def can_preview(self):
         user = self.request.user
@@ -147,3 +168,26 @@ def shared_preview(request, token):
     response = view_class.as_view(preview_link=link)(request, *match.args, **match.kwargs)
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def answers_in_preview():
+    """The answers a preview of their question shows: the approved ones (what readers see) and
+    those waiting for review (`mark_under_review` tells them apart)."""
+    return Answer.objects.approved() | Answer.objects.waiting_for_review()
+
+
+def mark_under_review(answers):
+    """Mark, in text, the answers of a preview that readers do not see as shown: `review_label`
+    on an answer waiting for review, and on a live answer whose revision waits, which then
+    shows that revision (its live Markdown kept in `live_body`). One query."""
+    live = [answer.pk for answer in answers if answer.status == Answer.Status.APPROVED]
+    waiting = AnswerRevision.objects.filter(answer__in=live, status=AnswerRevision.Status.PENDING)
+    revisions = {revision.answer_id: revision for revision in waiting.order_by("created_at", "pk")}
+    for answer in answers:
+        if answer.status != Answer.Status.APPROVED:
+            answer.review_label = WAITING_FOR_REVIEW
+        elif (revision := revisions.get(answer.pk)) is not None:
+            answer.live_body = answer.body
+            answer.body_html = render_markdown(revision.body)
+            answer.review_label = REVISION_WAITING
+    return answers

@@ -7,6 +7,8 @@ the right of X-Forwarded-For, which clients cannot forge that far).
 """
 
 import ipaddress
+import math
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -42,7 +44,8 @@ def hit(scope, key, *, limit, period):
     """Count one attempt; True while the client is within `limit` attempts per `period`."""
     cache_key = f"ratelimit:{scope}:{key}"
     # add() starts the window only if none is running; incr() is atomic in Redis and diskcache.
-    cache.add(cache_key, 0, timeout=period)
+    if cache.add(cache_key, 0, timeout=period):
+        cache.set(f"{cache_key}:ends", time.time() + period, timeout=period)
     try:
         count = cache.incr(cache_key)
     except ValueError:
@@ -58,8 +61,20 @@ def once_per_period(scope, key, period):
     return cache.add(f"once:{scope}:{key}", 1, timeout=period)
 
 
-def too_many_requests(request, period):
-    response = render(request, "429.html", {"retry_minutes": max(1, period // 60)}, status=429)
+def seconds_to_wait(scope, key, period):
+    """Seconds until the client's window in `scope` ends, rounded up to whole minutes, at most
+    `period`. A window another worker started an instant ago may not show its end yet: `period`.
+    """
+    ends = cache.get(f"ratelimit:{scope}:{key}:ends")
+    left = period if ends is None else ends - time.time()
+    return max(1, min(period, math.ceil(left / 60) * 60))
+
+
+def too_many_requests(request, period, *, template_name="429.html", context=None):
+    """The 429 answer: `template_name` (a form's own page, say) with `retry_minutes`, and
+    Retry-After `period` seconds."""
+    context = {**(context or {}), "retry_minutes": max(1, math.ceil(period / 60))}
+    response = render(request, template_name, context, status=429)
     response["Retry-After"] = str(period)
     # A refusal for this client at this moment: no cache may keep it or serve it to another.
     patch_cache_control(response, no_store=True)
@@ -74,21 +89,28 @@ def login_locked_out(request, original_response=None, credentials=None):
     return too_many_requests(request, round(get_cool_off(request).total_seconds()))
 
 
-def rate_limited(scope, *, limit=None, period=None, methods=("POST",)):
+def rate_limited(scope, *, limit=None, period=None, methods=("POST",), form_view=False):
     """Decorator: more than `limit` `methods` requests per client per `period` seconds get 429.
 
     Defaults come from HEALTHQA_FORM_RATE_LIMIT (5) and HEALTHQA_FORM_RATE_PERIOD (3600).
+    A `form_view` answers the refusal itself, so that the reader keeps what they typed: it is
+    called with `request.rate_limit_wait`, the seconds to wait (None while within the limit),
+    and shows its form again through `too_many_requests(..., template_name=...)`.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            request.rate_limit_wait = None
             if request.method in methods:
                 allowed = limit or settings.HEALTHQA_FORM_RATE_LIMIT
                 window = period or settings.HEALTHQA_FORM_RATE_PERIOD
                 client = client_ip(request) or "unknown"
                 if not hit(scope, client, limit=allowed, period=window):
-                    return too_many_requests(request, window)
+                    wait = seconds_to_wait(scope, client, window)
+                    if not form_view:
+                        return too_many_requests(request, wait)
+                    request.rate_limit_wait = wait
             return view(request, *args, **kwargs)
 
         return wrapped

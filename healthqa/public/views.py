@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -24,8 +24,17 @@ from healthqa.pagecache.shared import shared_objects, shared_part, shares_parts
 from healthqa.public import seo
 from healthqa.public.forms import AskForm, FlagForm, SearchForm
 from healthqa.public.origin import same_origin_only
-from healthqa.public.previews import PreviewableDetailView
-from healthqa.public.ratelimit import client_ip, once_per_period, rate_limited
+from healthqa.public.previews import (
+    PreviewableDetailView,
+    answers_in_preview,
+    mark_under_review,
+)
+from healthqa.public.ratelimit import (
+    client_ip,
+    once_per_period,
+    rate_limited,
+    too_many_requests,
+)
 
 PAGE_SIZE = 20
 RELATED_QUESTIONS = 5
@@ -146,12 +155,23 @@ class QuestionDetailView(PreviewableDetailView):
         return question
 
     def answers_of(self, question):
-        """The approved answers of a question found another way (a preview)."""
+        """The answers of a question found another way (a preview): the approved ones, and
+        those waiting for review, marked as such (`answers_in_preview`)."""
         if not hasattr(question, "approved_answers"):
-            question.approved_answers = self.with_people(
-                Answer.objects.approved().filter(question=question)
-            )
+            if self.is_preview:
+                answers = self.with_people(answers_in_preview().filter(question=question))
+                question.approved_answers = mark_under_review(answers)
+            else:
+                question.approved_answers = self.with_people(
+                    Answer.objects.approved().filter(question=question)
+                )
         return question.approved_answers
+
+    def tags_of(self, question):
+        return question.tag_list()
+
+    def continue_learning_of(self, question, **options):
+        return Article.objects.continue_learning(question, CONTINUE_LEARNING, **options)
 
     def with_people(self, answers):
         """The answers with their experts and reviewers.
@@ -226,16 +246,15 @@ class QuestionDetailView(PreviewableDetailView):
                 depends=[f"article@topic:{topic.pk}"],
             )
 
-        tags = question.tag_list()
+        tags = self.tags_of(question)
         depends_on(*(f"tagged@tag:{tag.pk}" for tag in tags))
         cards = Article.objects.select_related("topic")
         return super().get_context_data(
             answers=answers,
             description=seo.question_description(question, answers),
             tags=tags,
-            continue_learning=Article.objects.continue_learning(
+            continue_learning=self.continue_learning_of(
                 question,
-                CONTINUE_LEARNING,
                 tags=tags,
                 topic_articles=newest_topic_articles if topic else None,
                 articles_by_id=(
@@ -343,23 +362,62 @@ def answer_helpful(request, pk):
     return redirect(f"{answer.question.get_absolute_url()}#answer-{answer.pk}")
 
 
+class SeeOther(HttpResponseRedirect):
+    """303: the browser follows with a GET, whatever the method of the post it answers."""
+
+    status_code = 303
+
+
+def posted_text(request, *names):
+    """The words a reader typed into the fields `names`, as posted (valid or not)."""
+    return "\n".join(request.POST.get(name, "") for name in names)
+
+
+def refused_form(request, template_name, context, *text_fields):
+    """A rate-limited post: its form again with what was typed, the wait, and the urgent-care
+    notice that the thank-you page would have shown."""
+    urgent = urgent_signs(posted_text(request, *text_fields))
+    return too_many_requests(
+        request,
+        request.rate_limit_wait,
+        template_name=template_name,
+        context={**context, "urgent": urgent},
+    )
+
+
+# Post/Redirect/Get: the thank-you pages have addresses of their own, so that reloading them
+# sends nothing again. They are this reader's alone: no cache keeps them.
 @require_http_methods(["GET", "POST"])
-@rate_limited("report")
+@rate_limited("report", form_view=True)
 def answer_report(request, pk):
     answer = get_object_or_404(Answer.objects.public().select_related("question", "expert"), pk=pk)
     form = FlagForm(request.POST or None)
+    context = {"answer": answer, "form": form}
+    if request.rate_limit_wait:
+        return refused_form(request, "healthqa/report_form.html", context, "details")
     if request.method == "POST" and form.is_valid():
         if not form.is_bot:
             form.save(answer=answer)
-        return render(request, "healthqa/report_thanks.html", {"answer": answer})
-    return render(request, "healthqa/report_form.html", {"answer": answer, "form": form})
+        request.session["report_urgent"] = urgent_signs(form.cleaned_data["details"])
+        return SeeOther(reverse("healthqa:answer_report_thanks", args=[answer.pk]))
+    return render(request, "healthqa/report_form.html", context)
+
+
+@require_GET
+@cache_control(no_store=True)
+def answer_report_thanks(request, pk):
+    answer = get_object_or_404(Answer.objects.public().select_related("question"), pk=pk)
+    urgent = request.session.pop("report_urgent", [])
+    return render(request, "healthqa/report_thanks.html", {"answer": answer, "urgent": urgent})
 
 
 @require_http_methods(["GET", "POST"])
-@rate_limited("ask")
+@rate_limited("ask", form_view=True)
 def ask(request):
     """A reader's question: stored for triage, never public as it is."""
     form = AskForm(request.POST or None)
+    if request.rate_limit_wait:
+        return refused_form(request, "healthqa/ask_form.html", {"form": form}, "title", "details")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not form.is_bot:
@@ -372,6 +430,7 @@ def ask(request):
 
 
 @require_GET
+@cache_control(no_store=True)
 def ask_thanks(request):
     urgent = request.session.pop("ask_urgent", [])
     return render(request, "healthqa/ask_thanks.html", {"urgent": urgent})

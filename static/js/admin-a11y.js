@@ -95,6 +95,12 @@
       box.appendChild(hidden);
       var selection = combo.getAttribute("aria-labelledby") || "";
       combo.setAttribute("aria-labelledby", (hidden.id + " " + selection).trim());
+      // The selection inside is a read-only textbox of its own, empty until something is
+      // chosen. (Read through the box's name, its own name is not followed again.)
+      var rendered = combo.querySelector("[role=textbox]");
+      if (rendered && !rendered.getAttribute("aria-labelledby")) {
+        rendered.setAttribute("aria-labelledby", hidden.id);
+      }
     });
   }
 
@@ -116,9 +122,21 @@
     keyboardScrolling(document);
   }
 
-  // After Django's own scripts (select2, the calendar widgets) have built their markup.
+  // After Django's own scripts (the calendar widgets) have built their markup. select2 boxes
+  // may be built later still (jQuery runs its ready handlers asynchronously): name each box
+  // when it appears.
   window.addEventListener("load", function () {
     fix(document);
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      window.setTimeout(function () {
+        pending = false;
+        nameAutocompletes(document);
+      }, 0);
+    }).observe(document.body, {childList: true, subtree: true});
+    nameAutocompletes(document);
   });
   document.addEventListener("formset:added", function (event) {
     window.setTimeout(function () {

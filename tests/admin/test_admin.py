@@ -526,7 +526,7 @@ def test_answer_page_shows_its_moderation_history(client, moderator):
     client.force_login(moderator)
     html = client.get(url_for(answer)).content.decode()
     assert "Clear and sourced." in html
-    assert "pending → approved" in html
+    assert "Pending review → Approved" in html
 
 
 @pytest.mark.parametrize(

@@ -271,3 +271,39 @@ def test_editor_archives_rather_than_deletes(client, editor, rows, model):
     url = url_for(obj, "delete")
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "role, title",
+    [
+        ("expert_user", "Your answers"),
+        ("moderator", "Moderation"),
+        ("editor", "Editorial work"),
+        ("superuser", "Editorial work"),
+    ],
+)
+def test_admin_home_is_titled_for_the_role(client, request, role, title):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.context["title"] == title
+    assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+def test_admin_home_of_a_user_with_several_roles_has_the_broadest_title(client, expert_user):
+    expert_user.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(expert_user)
+    assert client.get(reverse("admin:index")).context["title"] == "Moderation"
+
+    expert_user.groups.add(Group.objects.get(name="Editors"))
+    assert client.get(reverse("admin:index")).context["title"] == "Editorial work"
+
+
+def test_tags_app_has_a_readable_name(client, editor):
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert ">Tags</a>" in page
+    assert "Taggit" not in page

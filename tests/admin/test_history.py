@@ -1,6 +1,9 @@
 """Revision history in the admin: who changed what and when, and restoring a version."""
 
+import re
 from datetime import datetime, timedelta
+from html import unescape
+from pathlib import Path
 
 import pytest
 from django.core.files import File
@@ -8,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from healthqa.admin.base import moderation_history
+from healthqa.core.text import ACTION_LABELS
 from healthqa.models import Answer, AnswerRevision, Question, Topic
 from tests.admin.test_admin import admin_url, form_data, url_for
 from tests.factories import (
@@ -279,3 +284,58 @@ def test_an_invalid_restore_shows_the_errors(client, editor):
     assert response.context["adminform"].form.errors["name"]
     topic.refresh_from_db()
     assert topic.name == "After"
+
+
+def moderation_rows(answer):
+    """The answer page's moderation history, as (action, change) pairs, oldest first."""
+    html = str(moderation_history(answer))
+    rows = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>", html)
+    return [(unescape(action), unescape(change)) for action, change in reversed(rows)]
+
+
+@pytest.mark.django_db
+def test_moderation_history_reads_as_words_not_codes(moderator, expert_user, expert):
+    answer = AnswerFactory(expert=expert, draft=True, body="Rest.")
+    answer.submit(by=expert_user)
+    answer.request_changes(by=moderator, note="Say for how long.")
+    answer.revise(body="Rest two days.", by=expert_user)
+    answer.submit(by=expert_user)
+    answer.approve(by=moderator)
+    answer.revise(body="Rest two days, then walk.", by=expert_user)
+    answer.approve(by=moderator)
+
+    assert moderation_rows(answer) == [
+        ("Submitted for review", "Draft → Pending review"),
+        ("Changes requested", "Pending review → Changes requested"),
+        ("Edited", "Changes requested"),
+        ("Submitted for review", "Changes requested → Pending review"),
+        ("Approved", "Pending review → Approved"),
+        ("Edit submitted for review", "Approved"),
+        ("Revision approved", "Approved"),
+    ]
+
+
+@pytest.mark.django_db
+def test_moderation_history_names_people_not_usernames(moderator):
+    moderator.first_name, moderator.last_name = "Mona", "Moderator"
+    moderator.save()
+    answer = AnswerFactory(pending=True)
+    answer.approve(by=moderator)
+
+    assert "<td>Mona Moderator</td>" in str(moderation_history(answer))
+
+
+def test_every_action_the_models_record_has_a_label():
+    """Each `action="..."` written by a model (and the answer's `_revision` variants) reads as
+    words in the moderation history."""
+    sources = [*Path("healthqa/models").glob("*.py"), Path("experts/models.py")]
+    sources.append(Path("articles/models.py"))
+    actions = set()
+    for source in sources:
+        text = source.read_text()
+        actions |= set(re.findall(r'action="(\w+)"', text))
+        actions |= set(re.findall(r'"dismiss" if .* else "(\w+)"', text))
+        actions |= set(re.findall(r'to_state, action = [^,]+, "(\w+)"', text))
+    actions |= {"approve_revision", "request_changes_revision", "reject_revision"}
+    assert {"submit", "publish", "accept", "decline", "verify"} <= actions
+    assert sorted(action for action in actions if action not in ACTION_LABELS) == []

@@ -470,3 +470,96 @@ def test_triage_page_answers_only_get_and_post(client, editor, submission):
 
     assert client.put(triage_url(submission)).status_code == 405
     assert client.delete(triage_url(submission)).status_code == 405
+
+
+@pytest.fixture
+def resubmitted(expert, moderator, frozen):
+    """An answer sent back for changes, edited and submitted again."""
+    answer = AnswerFactory(expert=expert, draft=True, body="Rest for two weeks.")
+    answer.submit(by=expert.user)
+    frozen.tick(timedelta(hours=1))
+    answer.request_changes(by=moderator, note="Two weeks is too long; cite a source.")
+    frozen.tick(timedelta(hours=1))
+    answer.revise(body="Rest for two days, then walk (NHS advice).", by=expert.user)
+    answer.submit(by=expert.user)
+    return answer
+
+
+def test_resubmitted_answer_shows_the_earlier_note_and_a_diff(client, moderator, resubmitted):
+    moderator.first_name, moderator.last_name = "Mona", "Moderator"
+    moderator.save()
+    client.force_login(moderator)
+
+    response = client.get(QUEUE)
+    page = response.content.decode()
+    (item,) = response.context["items"]
+
+    assert item.kind == "Resubmitted after changes were requested"
+    assert "Resubmitted after changes were requested" in page
+    assert "New answer" not in page
+    assert "Two weeks is too long; cite a source." in page
+    assert "by Mona Moderator" in page
+    assert item.resubmitted_diff == word_diff(
+        "Rest for two weeks.", "Rest for two days, then walk (NHS advice)."
+    )
+    assert "<del>weeks.</del>" in page
+    assert "<ins>days," in page
+
+
+def test_a_first_submission_is_still_a_new_answer(client, moderator, pending):
+    client.force_login(moderator)
+
+    (item,) = client.get(QUEUE).context["items"]
+
+    assert (item.kind, item.sent_back, item.resubmitted_diff) == ("New answer", None, None)
+
+
+def test_a_revision_sent_back_and_revised_again_shows_the_note(
+    client, moderator, revised, expert, frozen
+):
+    revised.request_changes(by=moderator, note="Keep the morning stretch.")
+    frozen.tick(timedelta(hours=1))
+    revised.revise(body="Stretch gently every morning and evening.", by=expert.user)
+    client.force_login(moderator)
+
+    (item,) = client.get(QUEUE).context["items"]
+
+    assert item.kind == "Revision resubmitted after changes were requested"
+    assert item.sent_back.review_note == "Keep the morning stretch."
+    assert "<ins>morning" in str(item.resubmitted_diff)
+    assert "<del>" in str(item.resubmitted_diff)
+
+
+def test_queue_with_resubmissions_runs_a_constant_number_of_queries(
+    client, moderator, expert, django_assert_max_num_queries
+):
+    for _ in range(6):
+        answer = AnswerFactory(expert=expert, draft=True)
+        answer.submit(by=expert.user)
+        answer.request_changes(by=moderator, note="Add a source.")
+        answer.revise(body=f"{answer.body} With a source.", by=expert.user)
+        answer.submit(by=expert.user)
+    client.force_login(moderator)
+
+    with django_assert_max_num_queries(12):
+        items = client.get(QUEUE).context["items"]
+        assert [item.sent_back_by for item in items] == [moderator.get_full_name()] * 6
+
+
+def test_triage_marks_and_lists_first_submissions_that_mention_an_emergency(client, editor, frozen):
+    calm = Question.submit_from_reader(title="How often should I stretch my hamstrings?")
+    frozen.tick(timedelta(minutes=5))
+    urgent = Question.submit_from_reader(
+        title="Is this muscle strain?", details="I have had chest pain since this morning."
+    )
+    client.force_login(editor)
+
+    response = client.get(reverse("admin:moderation_submissions"))
+    page = response.content.decode()
+
+    assert list(response.context["submissions"]) == [urgent, calm]
+    assert "Mentions an emergency:</strong> chest pain" in page
+    assert page.count("Mentions an emergency:") == 1
+    triage_page = client.get(triage_url(urgent)).content.decode()
+    assert "Mentions an emergency:</strong> chest pain" in triage_page
+    assert "Mentions an emergency" not in client.get(triage_url(calm)).content.decode()

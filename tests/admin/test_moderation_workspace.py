@@ -97,3 +97,109 @@ def test_continuing_an_assignment_links_to_the_existing_draft(client, expert_use
 
     assert reverse("admin:healthqa_answer_change", args=[draft.pk]) in page
     assert "Continue your answer" in page
+
+
+def test_expert_home_lists_edits_of_live_answers_waiting_for_review(
+    client, expert_user, expert, moderator
+):
+    live = AnswerFactory(expert=expert, body="Walk every day.")
+    live.revise(body="Walk every day, for 30 minutes.", by=expert_user)
+    AnswerFactory(expert=expert)
+
+    response = home(client, expert_user)
+
+    assert list(response.context["workspace"]["edits_in_review"]) == [live]
+    page = response.content.decode()
+    assert "Edits waiting for review (1)" in page
+    assert reverse("admin:healthqa_answer_change", args=[live.pk]) in page
+
+
+@pytest.fixture
+def briefed(expert, editor):
+    """An assignment on a question with Markdown details and an editor's note."""
+    editor.first_name, editor.last_name = "Edna", "Editor"
+    editor.save()
+    question = QuestionFactory(
+        draft=True, title="Can I run with shin splints?", details="It hurts **after** 5 km."
+    )
+    return AssignmentFactory(
+        expert=expert,
+        question=question,
+        assigned_by=editor,
+        due_at=timezone.now() + timedelta(days=3),
+        note="Please mention <rest> & ice.",
+    )
+
+
+def test_expert_starting_an_answer_sees_the_question_details_and_the_assignment(
+    client, expert_user, briefed
+):
+    client.force_login(expert_user)
+
+    page = client.get(start_answer_url(briefed)).content.decode()
+
+    assert "Can I run with shin splints?" in page
+    assert "<p>It hurts <strong>after</strong> 5 km.</p>" in page
+    assert "Please mention &lt;rest&gt; &amp; ice." in page
+    assert "assigned by Edna Editor" in page
+    assert "due " in page
+    assert reverse("admin:auth_user_change", args=[briefed.assigned_by_id]) not in page
+
+
+def test_expert_editing_an_answer_sees_the_question_details_and_the_assignment(
+    client, expert_user, expert, briefed
+):
+    answer = AnswerFactory(expert=expert, question=briefed.question, draft=True)
+    client.force_login(expert_user)
+
+    page = client.get(reverse("admin:healthqa_answer_change", args=[answer.pk])).content.decode()
+
+    assert "<p>It hurts <strong>after</strong> 5 km.</p>" in page
+    assert "Please mention &lt;rest&gt; &amp; ice." in page
+    assert "assigned by Edna Editor" in page
+
+
+def test_the_brief_links_a_public_question_to_its_reader_page(client, expert_user, expert):
+    answer = AnswerFactory(expert=expert)
+    client.force_login(expert_user)
+
+    page = client.get(reverse("admin:healthqa_answer_change", args=[answer.pk])).content.decode()
+
+    assert f'<a href="{answer.question.get_absolute_url()}">{answer.question.title}</a>' in page
+    assert "No assignment for this question." in page
+
+
+def test_expert_sees_no_brief_of_a_question_not_theirs(client, expert_user, briefed):
+    other = QuestionFactory(draft=True, details="Secret editorial details.")
+    client.force_login(expert_user)
+
+    for query in (f"?question={other.pk}", "?question=abc", "?question=99999999999999999999"):
+        response = client.get(reverse("admin:healthqa_answer_add") + query)
+        assert response.status_code == 200
+        assert "Secret editorial details." not in response.content.decode()
+
+
+def test_expert_sees_only_their_own_assignment_note(
+    client, expert_user, briefed, other_expert_user
+):
+    AssignmentFactory(
+        question=briefed.question, expert=other_expert_user.expert_profile, note="For Sam only."
+    )
+    url = f"{reverse('admin:healthqa_answer_add')}?question={briefed.question_id}"
+    client.force_login(expert_user)
+
+    page = client.get(f"{url}&expert={other_expert_user.expert_profile.pk}").content.decode()
+
+    assert "For Sam only." not in page
+    assert "Please mention &lt;rest&gt; &amp; ice." in page
+
+
+def test_assignments_inline_names_who_assigned_without_a_link(client, editor, briefed):
+    client.force_login(editor)
+
+    page = client.get(
+        reverse("admin:healthqa_question_change", args=[briefed.question_id])
+    ).content.decode()
+
+    assert "Edna Editor" in page
+    assert reverse("admin:auth_user_change", args=[editor.pk]) not in page

@@ -498,6 +498,18 @@ def model_page_cells():
                             prepare=make_spare(label),
                         )
                     )
+                if view == "change" and label in HISTORY_ADMINS:
+                    # The "someone else is editing this" heartbeat: whoever may open the page.
+                    cells.append(
+                        Cell(
+                            f"{label} editing POST [{attr}]",
+                            allowed,
+                            page_of(label, "editing", attr),
+                            method="POST",
+                            data=lambda w, su: {"version": ""},
+                            ran=lambda response: response.status_code == 200,
+                        )
+                    )
                 if view == "history" and label in HISTORY_ADMINS:
                     cells.append(
                         Cell(
@@ -640,6 +652,38 @@ def action_cells():
     return cells
 
 
+def live_preview_cells():
+    """The live preview beside a change form renders a POST and changes nothing: it ran when
+    it answered with the page (200) or the form's errors (422)."""
+
+    def cell(name, allowed, label, view, attr, data):
+        return Cell(
+            f"live preview {name}",
+            allowed,
+            page_of(label, view, attr),
+            method="POST",
+            data=lambda w, su: data,
+            ran=lambda response: response.status_code in {200, 422},
+        )
+
+    return [
+        cell("question", "moderator editor superuser", "healthqa.question", "live_preview",
+             "unassigned", {"title": "Previewed"}),
+        cell("new question", "editor superuser", "healthqa.question", "add_live_preview",
+             None, {"title": "Previewed"}),
+        cell("own answer", "expert superuser", "healthqa.answer", "live_preview",
+             "own_answer", {"body": "Previewed"}),
+        cell("other answer", "superuser", "healthqa.answer", "live_preview",
+             "other_answer", {"body": "Previewed"}),
+        cell("new answer", "expert superuser", "healthqa.answer", "add_live_preview",
+             None, {"body": "Previewed"}),
+        cell("article", "editor superuser", "articles.article", "live_preview",
+             "draft_article", {"title": "Previewed"}),
+        cell("new article", "editor superuser", "articles.article", "add_live_preview",
+             None, {"title": "Previewed"}),
+    ]  # fmt: skip
+
+
 def review_page_cells():
     def named(name, *args):
         return lambda w: reverse(f"admin:{name}", args=[a(w) for a in args])
@@ -701,6 +745,7 @@ def review_page_cells():
             data=lambda w, su: {"note": "Still right."},
             state=refreshed("due_answer", "reviewed_at"),
         ),
+        *live_preview_cells(),
         Cell(
             "question preview links",
             "editor superuser",

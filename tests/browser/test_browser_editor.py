@@ -82,7 +82,7 @@ def test_editor_creates_schedules_previews_and_publishes_a_question(browser, liv
     page.locator(f"input[name=_selected_action][value='{question.pk}']").check()
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
-    expect(page.get_by_text("Published 1 question.")).to_be_visible()
+    expect(page.get_by_text("Scheduled 1 question.")).to_be_visible()
     expect(page.locator("td.field-publication", has_text="Scheduled for")).to_be_visible()
 
     # Readers cannot see it yet; the editor previews it through "View on site".

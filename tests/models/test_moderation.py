@@ -785,3 +785,75 @@ def test_confirming_review_needs_a_moderator_and_no_waiting_revision(
     approved.revise(body="New.", by=expert_user)
     with pytest.raises(ValidationError):
         approved.confirm_review(by=moderator)
+
+
+# --- withdraw ----------------------------------------------------------------------------------
+
+
+def test_expert_withdraws_own_pending_answer_to_a_draft(draft, expert_user):
+    draft.submit(by=expert_user)
+    revision = draft.pending_revision()
+
+    draft.withdraw(by=expert_user)
+
+    assert draft.status == S.DRAFT
+    assert draft.pending_revision() is None
+    revision.refresh_from_db()
+    assert revision.status == AnswerRevision.Status.SUPERSEDED
+    assert event_summary(events_for(draft)[-1]) == (expert_user, "withdraw", "pending", "draft", "")
+    assert not Answer.objects.waiting_for_review().filter(pk=draft.pk).exists()
+
+
+def test_a_withdrawn_answer_is_edited_in_place_and_can_be_submitted_again(draft, expert_user):
+    draft.submit(by=expert_user)
+    draft.withdraw(by=expert_user)
+
+    draft.revise(body="Second try.", by=expert_user)
+    draft.submit(by=expert_user)
+
+    assert draft.status == S.PENDING
+    assert draft.pending_revision().body == "Second try."
+
+
+def test_withdrawing_reopens_the_assignment_that_submitting_closed(draft, expert, expert_user):
+    assignment = AssignmentFactory(question=draft.question, expert=expert)
+    draft.submit(by=expert_user)
+    draft.withdraw(by=expert_user)
+
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.OPEN
+    assert event_summary(events_for(assignment)[-1]) == (
+        expert_user, "reopen", "answered", "open", ""
+    )  # fmt: skip
+    draft.submit(by=expert_user)
+    assignment.refresh_from_db()
+    assert assignment.status == Assignment.Status.ANSWERED
+
+
+@pytest.mark.parametrize("user", ["moderator", "editor", "other_expert_user"])
+def test_only_the_answering_expert_withdraws(pending, user, request):
+    with pytest.raises(PermissionDenied):
+        pending.withdraw(by=request.getfixturevalue(user))
+    assert Answer.objects.get(pk=pending.pk).status == S.PENDING
+
+
+@pytest.mark.parametrize("trait", ["draft", "changes_requested", "rejected"])
+def test_only_an_answer_waiting_for_review_can_be_withdrawn(expert, expert_user, trait):
+    answer = AnswerFactory(expert=expert, **{trait: True})
+    with pytest.raises(ValidationError):
+        answer.withdraw(by=expert_user)
+    assert events_for(answer) == []
+
+
+def test_an_approved_answer_cannot_be_withdrawn(approved, expert_user):
+    with pytest.raises(ValidationError):
+        approved.withdraw(by=expert_user)
+    assert Answer.objects.get(pk=approved.pk).status == S.APPROVED
+
+
+def test_withdrawing_from_an_old_version_is_refused(pending, expert_user):
+    stale = Answer.objects.get(pk=pending.pk)
+    pending.revise(body="Newer text.", by=expert_user)
+    with pytest.raises(ValidationError, match="changed by someone else"):
+        stale.withdraw(by=expert_user)
+    assert Answer.objects.get(pk=pending.pk).status == S.PENDING

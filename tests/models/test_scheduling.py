@@ -4,7 +4,9 @@ that moment, and it appears by itself then — no cron job, only the public() qu
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from healthqa.models import ModerationEvent
 from tests.admin.test_admin import admin_url
 from tests.conftest import FROZEN_NOW
 from tests.factories import (
@@ -89,3 +91,42 @@ def test_admin_lists_stop_saying_scheduled_once_the_time_has_come(
     client.force_login(editor)
     for model in ("healthqa.question", "articles.article"):
         assert "Scheduled for " not in page(client, admin_url(model, "changelist")), model
+
+
+# --- unpublish and whole seconds ---------------------------------------------------------------
+
+
+def test_unpublishing_a_scheduled_item_returns_it_to_draft_with_its_date(editor, frozen):
+    for item in (QuestionFactory(published_at=AT), ArticleFactory(published_at=AT)):
+        item.unpublish(by=editor)
+        assert (item.status, item.published_at) == ("draft", AT)
+        event = ModerationEvent.objects.filter(object_id=item.pk).latest("pk")
+        assert (event.action, event.from_state, event.to_state) == (
+            "unschedule",
+            "published",
+            "draft",
+        )
+
+
+def test_unpublishing_a_live_item_archives_it(editor, frozen):
+    for item in (QuestionFactory(), ArticleFactory()):
+        item.unpublish(by=editor)
+        assert item.status == "archived"
+
+
+def test_only_publishers_unpublish_and_only_published_items(editor, moderator):
+    with pytest.raises(PermissionDenied):
+        QuestionFactory().unpublish(by=moderator)
+    with pytest.raises(ValidationError):
+        QuestionFactory(draft=True).unpublish(by=editor)
+
+
+def test_publication_and_review_times_are_stored_in_whole_seconds(editor):
+    fine = FROZEN_NOW.replace(microsecond=123456)
+    question = QuestionFactory(published_at=fine)
+    article = ArticleFactory(published_at=fine, reviewed_at=fine)
+    assert question.published_at.microsecond == 0
+    assert (article.published_at.microsecond, article.reviewed_at.microsecond) == (0, 0)
+    draft = QuestionFactory(draft=True)
+    draft.publish(by=editor)
+    assert draft.published_at.microsecond == 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from healthqa.models import SlugRedirect
+from healthqa.models import Question, SlugRedirect
 from tests.admin.test_admin import url_for
 from tests.factories import ArticleFactory, QuestionFactory, make_public_question
 
@@ -73,12 +73,50 @@ def test_old_address_of_a_draft_is_not_found_for_readers(client):
     assert client.get("/questions/draft-old/").status_code == 404
 
 
-def test_old_address_of_a_draft_redirects_staff_who_may_preview_it(client, editor):
-    article = ArticleFactory(draft=True, slug="draft-old")
-    rename(article, "draft-new")
+def test_old_address_of_an_archived_page_redirects_staff_who_may_preview_it(client, editor):
+    article = ArticleFactory(archived=True, slug="archived-old")
+    rename(article, "archived-new")
     client.force_login(editor)
-    response = client.get("/articles/draft-old/")
-    assert (response.status_code, response.url) == (301, "/articles/draft-new/")
+    response = client.get("/articles/archived-old/")
+    assert (response.status_code, response.url) == (301, "/articles/archived-new/")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: QuestionFactory(draft=True, slug="never-public"),
+        lambda: QuestionFactory(submitted=True, slug="never-public"),
+        lambda: QuestionFactory(rejected=True, slug="never-public"),
+        lambda: ArticleFactory(draft=True, slug="never-public"),
+    ],
+    ids=["draft question", "submission", "rejected submission", "draft article"],
+)
+def test_renaming_what_was_never_public_keeps_no_old_slug(make):
+    rename(make(), "renamed")
+    assert not SlugRedirect.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"archived": True}, {"scheduled": True}],
+    ids=["archived", "scheduled"],
+)
+def test_renaming_what_has_been_published_keeps_the_old_slug(fields):
+    rename(QuestionFactory(slug="was-public", **fields), "renamed")
+    assert list(SlugRedirect.objects.values_list("old_slug", flat=True)) == ["was-public"]
+
+
+def test_accepting_a_submission_under_a_new_title_leaves_no_redirect(editor):
+    submission = Question.submit_from_reader(title="my knee hurts pls help, name is Jo Bloggs")
+    old_slug = submission.slug
+
+    submission.accept_submission(by=editor, title="Why does my knee hurt after running?")
+
+    submission.refresh_from_db()
+    assert submission.slug != old_slug
+    assert submission.status == Question.Status.DRAFT
+    assert not SlugRedirect.objects.exists()
+    assert SlugRedirect.find(Question, old_slug) is None
 
 
 def test_old_slugs_belong_to_their_own_kind_of_page(client):

@@ -227,8 +227,8 @@ def test_report_form_stores_an_open_flag(client):
     url = reverse("healthqa:answer_report", args=[answer.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": "inaccurate", "details": "Out of date."})
-    assert response.status_code == 200
-    assert "Thank you for your report" in text_of(response)
+    assert response.status_code == 303
+    assert "Thank you for your report" in text_of(client.get(response["Location"]))
     flag = answer.flags.get()
     assert (flag.reason, flag.status, flag.details) == ("inaccurate", "open", "Out of date.")
 
