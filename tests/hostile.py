@@ -117,7 +117,9 @@ class _Scanner(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             self._script = (attributes, [])
-        elif tag in {"iframe", "object", "embed", "frame", "base"}:
+        elif tag in {"iframe", "object", "embed", "frame", "base"} and not inert_frame(
+            tag, attributes
+        ):
             self.problems.append(f"<{tag}> element")
         elif tag == "meta" and (attributes.get("http-equiv") or "").lower() == "refresh":
             self.problems.append("<meta http-equiv=refresh>")
@@ -133,6 +135,19 @@ class _Scanner(HTMLParser):
             problem = unshipped_script(attributes, "".join(text))
             if problem:
                 self.problems.append(problem)
+
+
+def inert_frame(tag, attributes):
+    """An empty, sandboxed frame without scripts: the admin's live preview panel, filled by our
+    script. It loads nothing and can run nothing, whatever put it there."""
+    sandbox = attributes.get("sandbox")
+    return (
+        tag == "iframe"
+        and sandbox is not None
+        and "allow-scripts" not in sandbox.lower()
+        and not attributes.get("src")
+        and "srcdoc" not in attributes
+    )
 
 
 def unshipped_script(attributes, text):
@@ -178,7 +193,11 @@ DOM_CHECK_JS = """
         if (bad.includes(protocol)) problems.push(`<${el.localName} ${name}=${attr.value}>`);
       }
     }
-    if (["iframe", "object", "embed", "frame", "base"].includes(el.localName)) {
+    const sandbox = el.getAttribute("sandbox");
+    const inertFrame = el.localName === "iframe" && sandbox !== null
+      && !sandbox.toLowerCase().includes("allow-scripts") && !el.getAttribute("src");
+    // The live preview's frame, once our script has filled its srcdoc, runs no script either.
+    if (["iframe", "object", "embed", "frame", "base"].includes(el.localName) && !inertFrame) {
       problems.push(`<${el.localName}> element`);
     }
   }

@@ -168,6 +168,10 @@ def test_scanner_finds_live_markup_it_is_meant_to_find():
     assert not unsafe_markup('<script src="/static/js/ask-suggest.js"></script>')
     assert not unsafe_markup('<script type="application/ld+json">{"a": 1}</script>')
     assert not unsafe_markup('<a href="https://example.org/">x</a><p>&lt;script&gt;</p>')
+    assert not unsafe_markup('<iframe sandbox="allow-same-origin" title="Live preview"></iframe>')
+    assert unsafe_markup('<iframe sandbox="allow-scripts allow-same-origin"></iframe>')
+    assert unsafe_markup('<iframe sandbox="" srcdoc="&lt;p&gt;x"></iframe>')
+    assert unsafe_markup('<iframe sandbox="" src="https://example.org/"></iframe>')
 
 
 @pytest.fixture
