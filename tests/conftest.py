@@ -1,5 +1,7 @@
 import os
 import shutil
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -165,3 +167,26 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_pages_closed_before_the_database_is_emptied(request):
+    """Close the pages a browser test opened before its live server's database is flushed.
+
+    The change forms keep talking to the server (the live preview, the editing heartbeat); a
+    request still arriving while the flush runs found the tables locked (SQLite).
+    """
+    if "browser" not in request.fixturenames or "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")  # set up first, so torn down after this fixture
+    browser = request.getfixturevalue("browser")
+    yield
+    for context in list(browser.contexts):
+        context.close()
+    # ... and let the live server finish the requests it is still answering.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
