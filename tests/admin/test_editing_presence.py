@@ -33,14 +33,7 @@ from tests.factories import (
 )
 from tests.pagecache.test_redis_cache import URL as REDIS_URL
 from tests.pagecache.test_redis_cache import needs_redis
-from tests.public.test_shared_limits import (
-    GUNICORN,
-    Browser,
-    free_port,
-    manage,
-    server_env,
-    wait_until_up,
-)
+from tests.public.test_shared_limits import GUNICORN, Browser, gunicorns, manage, server_env
 
 pytestmark = pytest.mark.django_db
 
@@ -343,26 +336,8 @@ def two_sites(tmp_path_factory):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     question_pk = int(result.stdout.split()[-1])
-    servers = []
-    try:
-        for n in range(2):
-            port, log = free_port(), tmp / f"gunicorn-{n}.log"
-            command = [GUNICORN, "healthqa.wsgi:application", "-w", "1", "-b", f"127.0.0.1:{port}"]
-            with log.open("w") as out:
-                process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-            servers.append((process, f"http://127.0.0.1:{port}", log))
-        for process, url, log in servers:
-            wait_until_up(process, url, log)
-        yield [url for _, url, _ in servers], question_pk
-    finally:
-        for process, _, _ in servers:
-            process.terminate()
-        for process, _, _ in servers:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with gunicorns(2, env, tmp) as urls:
+        yield urls, question_pk
 
 
 def signed_in_browser(site, address, username):

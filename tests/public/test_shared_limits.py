@@ -4,6 +4,7 @@ Two gunicorn servers, separate processes on separate ports, share one SQLite dat
 disk cache folder, as the workers of one machine do. A client's posts alternate between them.
 """
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -87,9 +88,17 @@ def sites(tmp_path_factory):
     manage("migrate", "--verbosity", "0", env=env)
     admin = {**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
     manage("createsuperuser", "--noinput", "--username", "admin", "--email", "a@b.org", env=admin)
+    with gunicorns(2, env, tmp) as urls:
+        yield urls, tmp / "db.sqlite3"
+
+
+@contextlib.contextmanager
+def gunicorns(count, env, tmp):
+    """The base URLs of `count` gunicorn servers (one worker each) started with `env`; they are
+    stopped on leaving."""
     servers = []
     try:
-        for n in range(2):
+        for n in range(count):
             port, log = free_port(), tmp / f"gunicorn-{n}.log"
             command = [GUNICORN, "healthqa.wsgi:application", "-w", "1", "-b", f"127.0.0.1:{port}"]
             with log.open("w") as out:
@@ -97,7 +106,7 @@ def sites(tmp_path_factory):
             servers.append((process, f"http://127.0.0.1:{port}", log))
         for process, url, log in servers:
             wait_until_up(process, url, log)
-        yield [url for _, url, _ in servers], tmp / "db.sqlite3"
+        yield [url for _, url, _ in servers]
     finally:
         for process, _, _ in servers:
             process.terminate()
