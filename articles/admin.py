@@ -1,12 +1,18 @@
 from django.contrib import admin
 
 from articles.models import Article, Source
-from healthqa.admin.base import FIELD_OVERRIDES, PublishingActions, publication_label, thumbnail
+from healthqa.admin.base import (
+    FIELD_OVERRIDES,
+    PublishingActions,
+    day,
+    publication_label,
+    thumbnail,
+)
 from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.live_preview import ArticleLivePreview
 from healthqa.admin.previews import SharesPreviews
-from healthqa.admin.workflow import PublishingButtons, day
+from healthqa.admin.workflow import PublishingButtons
 
 
 class SourceInline(admin.TabularInline):

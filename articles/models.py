@@ -145,12 +145,16 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     def get_absolute_url(self):
         return cached_reverse("articles:detail", slug=self.slug)
 
+    def render_body(self):
+        """`body_html` from `body`, as a save stores it (a live preview renders unsaved text)."""
+        self.body_html = render_markdown(self.body)
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, instance=self)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = render_markdown(self.body)
+        self.render_body()
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 

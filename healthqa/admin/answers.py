@@ -13,6 +13,8 @@ from experts.models import Expert
 from healthqa.admin.base import (
     ReadOnly,
     apply_transition,
+    cut,
+    day,
     moderation_history,
     person,
     questions_for_expert,
@@ -22,7 +24,7 @@ from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.live_preview import AnswerLivePreview
 from healthqa.admin.records import with_initial
 from healthqa.admin.versions import VersionCheckForm, with_loaded_fields
-from healthqa.admin.workflow import AnswerButtons, cut, day
+from healthqa.admin.workflow import AnswerButtons
 from healthqa.core.markdown import render_markdown
 from healthqa.core.permissions import own_expert, sees_only_own_work
 from healthqa.core.text import person_name, when
@@ -117,7 +119,7 @@ class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmi
     )
     search_fields = ("question__title", "expert__name", "body")
     autocomplete_fields = ("question", "expert")
-    list_select_related = ("question", "expert", "reviewed_by")
+    list_select_related = ("question", "expert")
     date_hierarchy = "submitted_at"
     inlines = (AnswerRevisionInline, FlagInline)
     reviewed_by_name = person("reviewed_by", "reviewed by")

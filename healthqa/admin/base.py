@@ -9,6 +9,8 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from healthqa.core.images import ImageUploadField
@@ -146,6 +148,19 @@ def publication_label(obj):
 def publish_outcome(obj):
     """What publish() did to `obj`: a publication date still to come schedules it."""
     return "Scheduled" if obj.is_scheduled else "Published"
+
+
+def cut(text, limit=60):
+    """`text` shortened to `limit` characters, the whole of it as its tooltip."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return format_html('<span title="{}">{}…</span>', text, text[: limit - 1].rstrip())
+
+
+def day(value):
+    """The date of `value` without its time ("5 Dec 2026"), for narrow list columns."""
+    return date_format(timezone.localtime(value), "j M Y") if value else None
 
 
 def apply_transition(modeladmin, request, queryset, method, done, **kwargs):

@@ -26,7 +26,6 @@ from taggit.models import Tag
 from articles.models import Source
 from articles.views import ArticleDetailView
 from healthqa.admin.versions import LOADED_FIELDS
-from healthqa.core.markdown import render_markdown
 from healthqa.core.permissions import own_expert
 from healthqa.models import Answer, Question
 from healthqa.public.previews import PreviewableDetailView, answers_in_preview, mark_under_review
@@ -278,7 +277,7 @@ class AnswerLivePreview(LivePreview):
             answer.expert = own_expert(request.user)  # as `save_model` does for experts
         if answer.expert_id is None or answer.question_id is None:
             return self.live_preview_errors(request, form, extra=["Choose the question."])
-        answer.body_html = render_markdown(answer.body)
+        answer.render_body()
         if saved is None or saved.status != Answer.Status.APPROVED:
             answer.review_label = NOT_APPROVED
         elif answer.body != saved.body:
@@ -306,7 +305,7 @@ class ArticleLivePreview(LivePreview):
 
     def render_live_preview(self, request, form, formsets, saved):
         article = form.instance
-        article.body_html = render_markdown(article.body)
+        article.render_body()
         sources = formsets.get(Source)
         return LiveArticlePage.render_unsaved(
             request,

@@ -11,7 +11,9 @@ from healthqa.admin.base import (
     PublishingActions,
     ReadOnly,
     apply_transition,
+    day,
     moderation_history,
+    person,
     publication_label,
     questions_for_expert,
 )
@@ -20,10 +22,9 @@ from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.live_preview import QuestionLivePreview
 from healthqa.admin.previews import SharesPreviews
 from healthqa.admin.records import expert_field_kwargs, topic_of_question
-from healthqa.admin.workflow import PublishingButtons, day
+from healthqa.admin.workflow import PublishingButtons
 from healthqa.core import notifications
 from healthqa.core.permissions import sees_only_own_work
-from healthqa.core.text import person_name
 from healthqa.models import Answer, Assignment, ContinueLearningPick, Question, Topic
 
 
@@ -113,16 +114,12 @@ class AssignmentInline(admin.StackedInline):
     fields = ("expert", "due_at", "status", "note", "assigned_by_name")
     # The status moves only through submitting an answer or `Assignment.decline`.
     readonly_fields = ("status", "assigned_by_name")
+    assigned_by_name = person("assigned_by", "assigned by")
     extra = 0
     # Stacked, with a small note box: the page fits a 1280 px window beside the live preview.
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 30})}
     }
-
-    @admin.display(description="assigned by")
-    def assigned_by_name(self, assignment):
-        # A name, not a link: editors may not open the user admin.
-        return person_name(assignment.assigned_by) if assignment.pk else "—"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "expert":

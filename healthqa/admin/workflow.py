@@ -15,8 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
 
 from healthqa.admin.versions import LOADED_FIELDS
 from healthqa.core.permissions import allowed, can_moderate
@@ -356,19 +354,3 @@ class AnswerButtons(WorkflowButtons):
             return "Sent back to the expert for changes."
         obj.reject(by=by, note=note)
         return "Rejected."
-
-
-# -- list columns that fit a 1280 px window -----------------------------------------------------
-
-
-def cut(text, limit=60):
-    """`text` shortened to `limit` characters, the whole of it as its tooltip."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    return format_html('<span title="{}">{}…</span>', text, text[: limit - 1].rstrip())
-
-
-def day(value):
-    """The date of `value` without its time ("5 Dec 2026"), for narrow list columns."""
-    return date_format(timezone.localtime(value), "j M Y") if value else None

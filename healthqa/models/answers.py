@@ -96,8 +96,12 @@ class Answer(Versioned, Timestamped):
     def get_absolute_url(self):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def render_body(self):
+        """`body_html` from `body`, as a save stores it (a live preview renders unsaved text)."""
         self.body_html = render_markdown(self.body)
+
+    def save(self, *args, **kwargs):
+        self.render_body()
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
