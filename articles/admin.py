@@ -15,9 +15,12 @@ from healthqa.admin.previews import SharesPreviews
 from healthqa.admin.workflow import PublishingButtons
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(admin.StackedInline):
     model = Source
-    fields = ("position", "title", "publisher", "url", "published_on")
+    fields = (
+        "position", "kind", "title", "authors", "container", "year", "doi", "pmid", "url",
+        "accessed_on",
+    )  # fmt: skip
     ordering = ("position", "pk")
     extra = 0
     formfield_overrides = FIELD_OVERRIDES

@@ -9,6 +9,7 @@ from healthqa.core.images import validate_image
 from healthqa.core.links import cached_reverse
 from healthqa.core.markdown import plain_text, render_markdown, teaser
 from healthqa.core.signals import UpdatesSendSignal
+from healthqa.models.citations import Citation
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
 
@@ -109,14 +110,20 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         null=True, blank=True, db_index=True, help_text="A future date schedules the article."
     )
     reviewed_at = models.DateTimeField(
-        "last reviewed", null=True, blank=True, help_text="When the content was last checked."
+        "medically reviewed",
+        null=True,
+        blank=True,
+        help_text="When the medical reviewer last checked the content.",
     )
     reviewed_by = models.ForeignKey(
         "experts.Expert",
+        verbose_name="medical reviewer",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        limit_choices_to={"is_clinician": True},
+        help_text="A clinician expert who checked the medical content.",
     )
     is_demo = models.BooleanField("demo content", default=False)
 
@@ -163,18 +170,10 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         return teaser(plain_text(self.excerpt) or plain_text(self.body))
 
 
-class Source(models.Model):
-    """A citation for an article."""
+class Source(Citation):
+    """One source of an article, in the order the article cites them."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return self.title
+    class Meta(Citation.Meta):
+        pass

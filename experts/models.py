@@ -52,6 +52,12 @@ class Expert(Versioned, Timestamped):
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     website = models.URLField(blank=True)
+    is_clinician = models.BooleanField(
+        "clinician",
+        default=False,
+        help_text="A licensed clinician, who may be named the medical reviewer of answers and "
+        "articles.",
+    )
     verified = models.BooleanField(default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(

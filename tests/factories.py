@@ -223,7 +223,7 @@ class SourceFactory(DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     title = factory.Sequence(lambda n: f"Back pain report {n}")
-    publisher = "Centers for Disease Control and Prevention"
+    container = "Centers for Disease Control and Prevention"
     url = factory.Sequence(lambda n: f"https://www.example.org/reports/{n}")
     position = factory.Sequence(lambda n: n)
 

@@ -308,7 +308,7 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
                 body=text,
             )
             article.tags.add(*tags)
-            SourceFactory(article=article, title=line[:300], publisher=line[:200])
+            SourceFactory(article=article, title=line[:300], container=line[:200])
             flag = FlagFactory(answer=answer, details=text[:2000])
             AssignmentFactory(question=question, expert=expert, note=text)
             site["questions"].append(question)

@@ -65,18 +65,21 @@ SEED_ARTICLES = [
         "teaser_completion": "t of adults said they had back pain in the previous three months.",
         "topic": "back-pain",
         "author": "marcus-bell",
+        "medical_reviewer": "hannah-lindqvist",
         "palette": "blue",
         "days_ago": 40,
         "tags": ["back pain", "self-care", "lower back"],
         "sources": [
             {
                 "title": "Back, Lower Limb, and Upper Limb Pain Among U.S. Adults, 2019",
-                "publisher": "National Center for Health Statistics (NCHS Data Brief No. 415)",
+                "kind": "web_page",
+                "container": "National Center for Health Statistics (NCHS Data Brief No. 415)",
                 "url": "https://www.cdc.gov/nchs/products/databriefs/db415.htm",
             },
             {
                 "title": "Back pain",
-                "publisher": "NHS",
+                "kind": "web_page",
+                "container": "NHS",
                 "url": "https://www.nhs.uk/conditions/back-pain/",
             },
         ],
@@ -124,7 +127,8 @@ SEED_ARTICLES = [
         "sources": [
             {
                 "title": "Back pain",
-                "publisher": (
+                "kind": "web_page",
+                "container": (
                     "National Institute of Arthritis and Musculoskeletal and Skin Diseases"
                 ),
                 "url": "https://www.niams.nih.gov/health-topics/back-pain",
@@ -175,7 +179,8 @@ SEED_ARTICLES = [
         "sources": [
             {
                 "title": "Yoga: What You Need To Know",
-                "publisher": "National Center for Complementary and Integrative Health",
+                "kind": "web_page",
+                "container": "National Center for Complementary and Integrative Health",
                 "url": "https://www.nccih.nih.gov/health/yoga-what-you-need-to-know",
             },
         ],
@@ -220,12 +225,14 @@ SEED_ARTICLES = [
         "sources": [
             {
                 "title": "Yoga: What You Need To Know",
-                "publisher": "National Center for Complementary and Integrative Health",
+                "kind": "web_page",
+                "container": "National Center for Complementary and Integrative Health",
                 "url": "https://www.nccih.nih.gov/health/yoga-what-you-need-to-know",
             },
             {
                 "title": "Back pain",
-                "publisher": "NHS",
+                "kind": "web_page",
+                "container": "NHS",
                 "url": "https://www.nhs.uk/conditions/back-pain/",
             },
         ],
@@ -374,6 +381,7 @@ EXPERTS = [
         "kind": "person",
         "monogram": "HL",
         "credentials": "MD, FACSM",
+        "is_clinician": True,
         "headline": "Sports medicine physician",
         "bio": md(
             f"""
@@ -392,6 +400,7 @@ EXPERTS = [
         "kind": "person",
         "monogram": "MB",
         "credentials": "PT, DPT",
+        "is_clinician": True,
         "headline": "Physical therapist specializing in back and neck pain",
         "bio": md(
             f"""
@@ -428,6 +437,7 @@ EXPERTS = [
         "kind": "person",
         "monogram": "SO",
         "credentials": "MD, FACC",
+        "is_clinician": True,
         "headline": "Cardiologist",
         "bio": md(
             f"""
@@ -1008,7 +1018,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Back pain",
-                "publisher": "NHS",
+                "kind": "web_page",
+                "container": "NHS",
                 "url": "https://www.nhs.uk/conditions/back-pain/",
             },
         ],
@@ -1047,7 +1058,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Physical activity",
-                "publisher": "World Health Organization",
+                "kind": "web_page",
+                "container": "World Health Organization",
                 "url": "https://www.who.int/news-room/fact-sheets/detail/physical-activity",
             },
         ],
@@ -1085,7 +1097,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Hypertension",
-                "publisher": "World Health Organization",
+                "kind": "web_page",
+                "container": "World Health Organization",
                 "url": "https://www.who.int/news-room/fact-sheets/detail/hypertension",
             },
         ],
@@ -1123,7 +1136,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Sleep",
-                "publisher": "Centers for Disease Control and Prevention",
+                "kind": "web_page",
+                "container": "Centers for Disease Control and Prevention",
                 "url": "https://www.cdc.gov/sleep/",
             },
         ],
@@ -1161,7 +1175,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Healthy diet",
-                "publisher": "World Health Organization",
+                "kind": "web_page",
+                "container": "World Health Organization",
                 "url": "https://www.who.int/news-room/fact-sheets/detail/healthy-diet",
             },
         ],
@@ -1252,7 +1267,8 @@ ARTICLES = [
         "sources": [
             {
                 "title": "Depressive disorder (depression)",
-                "publisher": "World Health Organization",
+                "kind": "web_page",
+                "container": "World Health Organization",
                 "url": "https://www.who.int/news-room/fact-sheets/detail/depression",
             },
         ],

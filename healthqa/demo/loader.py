@@ -131,6 +131,7 @@ class DemoLoader:
                 "headline": spec["headline"],
                 "bio": spec["bio"],
                 "website": spec.get("website", ""),
+                "is_clinician": spec.get("is_clinician", False),
                 "user": self.users[spec["user"]] if spec.get("user") else self.author_account(spec),
                 "is_demo": spec.get("is_demo", True),
             }
@@ -196,10 +197,11 @@ class DemoLoader:
             }
             if "scheduled_in_days" in spec:
                 published_at = self.now + timedelta(days=spec["scheduled_in_days"])
-                reviewed_at = None
             else:
                 published_at = self.now - timedelta(days=spec["days_ago"])
-                reviewed_at = published_at
+            # A clinician other than the author checked the medical content of some articles.
+            reviewer = self.experts.get(spec.get("medical_reviewer"))
+            reviewed_at = published_at - timedelta(days=2) if reviewer else None
             article, _ = upsert(
                 Article,
                 {"slug": spec["slug"]},
@@ -208,7 +210,7 @@ class DemoLoader:
                     "status": Article.Status.PUBLISHED,
                     "published_at": published_at,
                     "reviewed_at": reviewed_at,
-                    "reviewed_by": author if reviewed_at else None,
+                    "reviewed_by": reviewer,
                 },
             )
             article.tags.set(spec["tags"])

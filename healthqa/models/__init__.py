@@ -5,13 +5,16 @@ Visibility has one definition: `Question.objects.public()`, `Answer.objects.appr
 `Article.objects.public()` in the articles app). Everything readers see goes through them.
 
 Each submodule imports its siblings directly, never this package, so the models import in one
-direction: moderation ← publishing ← questions ← answers ← flags, topics.
+direction: moderation ← publishing ← questions ← answers ← flags, topics, citations, corrections.
 """
 
 from healthqa.models.answers import Answer, AnswerQuerySet, AnswerRevision
 from healthqa.models.changes import ContentChange
+from healthqa.models.citations import AnswerSource, Citation, CitedWork, LinkCheck, cited_works
+from healthqa.models.corrections import Correction
 from healthqa.models.flags import Flag
 from healthqa.models.moderation import Assignment, ModerationEvent, StatusChanges
+from healthqa.models.pages import PublisherPage
 from healthqa.models.publishing import KeepsOldSlugs, PreviewLink, PublishingMixin, SlugRedirect
 from healthqa.models.questions import ContinueLearningPick, Question, QuestionQuerySet
 from healthqa.models.search_index import SearchDocument
@@ -24,6 +27,13 @@ __all__ = [
     "Answer",
     "AnswerQuerySet",
     "AnswerRevision",
+    "AnswerSource",
+    "Citation",
+    "CitedWork",
+    "Correction",
+    "LinkCheck",
+    "PublisherPage",
+    "cited_works",
     "Assignment",
     "ContentChange",
     "ContinueLearningPick",

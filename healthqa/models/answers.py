@@ -75,6 +75,22 @@ class Answer(Versioned, Timestamped):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order among the question's answers (lowest first)."
     )
+    approved_sources = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The sources of the approved text, as readers see them (copied on approval).",
+    )
+    medical_reviewer = models.ForeignKey(
+        "experts.Expert",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="medically_reviewed_answers",
+        limit_choices_to={"is_clinician": True},
+        help_text="A clinician who checked the answer's medical content (not the moderator).",
+    )
+    medically_reviewed_on = models.DateField("medically reviewed on", null=True, blank=True)
     is_demo = models.BooleanField("demo content", default=False)
 
     objects = AnswerQuerySet.as_manager()
@@ -82,7 +98,10 @@ class Answer(Versioned, Timestamped):
 
     class Meta:
         ordering = ["position", "pk"]
-        permissions = [("moderate_answer", "Can approve, send back or reject answers")]
+        permissions = [
+            ("moderate_answer", "Can approve, send back or reject answers"),
+            ("name_medical_reviewer", "Can name the medical reviewer of answers"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=AnswerStatus.values),
@@ -472,6 +491,9 @@ class AnswerRevision(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
+    sources = models.JSONField(
+        default=list, blank=True, help_text="The sources submitted with this text."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -28,6 +28,11 @@ class SiteSettings(Versioned):
         max_length=160, default="Health questions, answered by vetted experts", blank=True
     )
     disclaimer = models.TextField(default=DEFAULT_DISCLAIMER)
+    answers_need_source = models.BooleanField(
+        "answers need at least one source to be approved",
+        default=False,
+        help_text="Moderators cannot approve an answer, or a revision of one, without a source.",
+    )
 
     class Meta:
         verbose_name = "site settings"

@@ -18,7 +18,8 @@ ROW_KEYS = {
     "healthqa.Topic": "topic", "healthqa.Question": "question", "healthqa.Answer": "answer",
     "healthqa.SiteSettings": "sitesettings", "healthqa.AdPlacement": "adplacement",
     "experts.Expert": "expert", "articles.Article": "article", "articles.Source": "source",
-    "taggit.Tag": "tag",
+    "taggit.Tag": "tag", "healthqa.Correction": "correction",
+    "healthqa.PublisherPage": "publisherpage",
 }  # fmt: skip
 _prefixes = {}
 

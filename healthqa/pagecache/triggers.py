@@ -90,6 +90,18 @@ RULES = {
             on_insert_delete=False,
         ),
     ],
+    # A correction shows on its answer's question page (and in the corrections list and feed).
+    "healthqa_correction": [
+        Rule(
+            keys=(row("correction"), "'correction@all'", row("article", "article_id")),
+            queries=(
+                "SELECT 'answer@question:' || question_id AS k FROM healthqa_answer"
+                " WHERE id = R.answer_id",
+            ),
+        )
+    ],
+    # The footer of every page links the publisher's pages.
+    "healthqa_publisherpage": [Rule(keys=(row("publisherpage"), "'publisherpage@all'"))],
     "healthqa_continuelearningpick": [Rule(keys=(scope("pick@question", "question_id"),))],
     "healthqa_sitesettings": [Rule(keys=(row("sitesettings"),))],
     "healthqa_adplacement": [Rule(keys=(row("adplacement"), "'adplacement@all'"))],
