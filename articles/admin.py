@@ -2,32 +2,27 @@ from django.contrib import admin
 
 from articles.models import Article, Source
 from healthqa.admin.base import (
-    FIELD_OVERRIDES,
     PublishingActions,
     day,
     publication_label,
     thumbnail,
 )
+from healthqa.admin.corrections import CorrectsLiveArticle
 from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.live_preview import ArticleLivePreview
 from healthqa.admin.previews import SharesPreviews
+from healthqa.admin.sources import CitationInline
 from healthqa.admin.workflow import PublishingButtons
 
 
-class SourceInline(admin.StackedInline):
+class SourceInline(CitationInline):
     model = Source
-    fields = (
-        "position", "kind", "title", "authors", "container", "year", "doi", "pmid", "url",
-        "accessed_on",
-    )  # fmt: skip
-    ordering = ("position", "pk")
-    extra = 0
-    formfield_overrides = FIELD_OVERRIDES
 
 
 @admin.register(Article)
 class ArticleAdmin(
+    CorrectsLiveArticle,
     PublishingButtons,
     PublishingActions,
     SharesPreviews,
@@ -64,7 +59,14 @@ class ArticleAdmin(
                 "first. Archiving many articles at once is an action of the article list.",
             },
         ),
-        ("Review", {"fields": ("reviewed_at", "reviewed_by")}),
+        (
+            "Medical review",
+            {
+                "fields": ("reviewed_by", "reviewed_at"),
+                "description": "A clinician expert who checked the medical content, and when; "
+                "readers see both. Give both or neither.",
+            },
+        ),
         ("History", {"fields": ("created_at", "updated_at", "is_demo")}),
     )
     inlines = (SourceInline,)

@@ -1,4 +1,5 @@
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -8,8 +9,11 @@ from healthqa.core.bases import Timestamped, Versioned, unique_slug, with_render
 from healthqa.core.images import validate_image
 from healthqa.core.links import cached_reverse
 from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.permissions import require
 from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.citations import Citation
+from healthqa.models.corrections import Correction
+from healthqa.models.moderation import ModerationEvent
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
 
@@ -165,9 +169,41 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """A medical review names both who and when, and did not happen in the future."""
+        super().clean()
+        if self.reviewed_by_id and self.reviewed_at is None:
+            raise ValidationError({"reviewed_at": "Give the date of the medical review."})
+        if self.reviewed_at and not self.reviewed_by_id:
+            raise ValidationError({"reviewed_by": "Name the medical reviewer, or clear the date."})
+        if self.reviewed_at and self.reviewed_at > timezone.now():
+            raise ValidationError({"reviewed_at": "The medical review cannot be in the future."})
+
     @property
     def teaser(self):
         return teaser(plain_text(self.excerpt) or plain_text(self.body))
+
+    def record_correction(self, *, note, by):
+        """Tell readers that the live article was corrected, and what was wrong."""
+        require(by, "articles.change_article", "Only editors correct articles.")
+        note = Correction.clean_note(note)
+        with transaction.atomic():
+            locked = Article.objects.select_for_update().get(pk=self.pk)
+            if locked.status != self.Status.PUBLISHED or locked.is_scheduled:
+                state = "scheduled" if locked.is_scheduled else locked.get_status_display()
+                raise ValidationError(
+                    f"Only a live article can be marked as corrected; this one is {state.lower()}."
+                )
+            correction = Correction.objects.create(article=locked, note=note, made_by=by)
+            ModerationEvent.record(
+                locked,
+                actor=by,
+                action="correct",
+                from_state=locked.status,
+                to_state=locked.status,
+                note=note,
+            )
+        return correction
 
 
 class Source(Citation):

@@ -1,7 +1,9 @@
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.views.generic import ListView
 
 from articles.models import Article
+from healthqa.models import Correction
 from healthqa.pagecache.keys import depends_on
 from healthqa.public.previews import PreviewableDetailView
 
@@ -23,8 +25,12 @@ class ArticleDetailView(PreviewableDetailView):
     preview_permission = "articles.change_article"
 
     def with_related(self, queryset):
-        return queryset.select_related("topic", "author", "reviewed_by").prefetch_related(
-            "tags", "sources"
+        # Whether it has corrections, so that a page without any reads none (`corrections_of`).
+        corrected = Correction.objects.filter(article=OuterRef("pk"))
+        return (
+            queryset.select_related("topic", "author", "reviewed_by")
+            .prefetch_related("tags", "sources")
+            .annotate(has_corrections=Exists(corrected))
         )
 
     def get_context_data(self, **kwargs):
@@ -40,12 +46,19 @@ class ArticleDetailView(PreviewableDetailView):
             related_articles=related[:3],
             breadcrumbs=crumbs,
             sources=self.sources_of(article),
+            corrections=self.corrections_of(article),
             tags=self.tags_of(article),
             **kwargs,
         )
 
     def sources_of(self, article):
         return article.sources.all()
+
+    def corrections_of(self, article):
+        """Newest first; none for an article not saved yet (the admin's live preview)."""
+        if not article.pk or not getattr(article, "has_corrections", True):
+            return []
+        return list(article.corrections.all())
 
     def tags_of(self, article):
         return article.tags.all()

@@ -124,6 +124,21 @@ class Expert(Versioned, Timestamped):
         require(by, "experts.change_expert", "You do not have permission to unverify experts.")
         self._set_verified(False, by=by)
 
+    def reverify(self, *, by):
+        """`by` has checked a verified expert's credentials again: who and when are renewed,
+        with a ModerationEvent. An expert not verified (as stored) is refused."""
+        require(by, "experts.change_expert", "You do not have permission to verify experts.")
+        ModerationEvent = apps.get_model("healthqa", "ModerationEvent")
+        with transaction.atomic():
+            rows = type(self)._base_manager.select_for_update().filter(pk=self.pk)
+            if not rows.values_list("verified", flat=True).get():
+                raise ValidationError(f"{self} is not verified: mark the expert as verified.")
+            self.verified, self.verified_at, self.verified_by = True, timezone.now(), by
+            self.save(update_fields=["verified_at", "verified_by", "updated_at"])
+            ModerationEvent.record(
+                self, actor=by, action="reverify", from_state="verified", to_state="verified"
+            )
+
     def _set_verified(self, verified, *, by):
         # The audit log is a healthqa model, which imports this module: found by label.
         ModerationEvent = apps.get_model("healthqa", "ModerationEvent")

@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "healthqa.public.context_processors.site",
+                "healthqa.public.context_processors.publisher_pages",
             ],
         },
     },
@@ -291,8 +292,14 @@ HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600, minimum=1
 # "Was this helpful?": one vote per answer per browser session, and per client address per this
 # many seconds (a client without cookies gets a new session with every post).
 HEALTHQA_VOTE_PERIOD = env_int("HEALTHQA_VOTE_PERIOD", 3600, minimum=1)
+# Readers' names and email addresses (/ask/) and report details are kept this many days, then
+# `manage.py erase_personal_data` (run daily) erases them; the privacy notice says so.
+HEALTHQA_PERSONAL_DATA_DAYS = env_int("HEALTHQA_PERSONAL_DATA_DAYS", 180, minimum=1)
 # Answers and articles not reviewed for this many days are listed in the review-due report.
 HEALTHQA_REVIEW_INTERVAL_DAYS = env_int("HEALTHQA_REVIEW_INTERVAL_DAYS", 365, minimum=1)
+# Experts whose credentials were last verified longer ago than this many days are listed there
+# for re-verification.
+HEALTHQA_EXPERT_REVERIFY_DAYS = env_int("HEALTHQA_EXPERT_REVERIFY_DAYS", 365, minimum=1)
 # An open admin change page tells the server every this many seconds that it is still open, so
 # that others editing the same object are warned; an entry expires after three missed beats.
 HEALTHQA_EDITING_HEARTBEAT = env_int("HEALTHQA_EDITING_HEARTBEAT", 20, minimum=1)

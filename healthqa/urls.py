@@ -5,7 +5,8 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 
 from healthqa.pagecache.middleware import cached_page
-from healthqa.public import previews, views
+from healthqa.public import pages, previews, views
+from healthqa.public.corrections import CorrectionListView, CorrectionsFeed
 from healthqa.public.feeds import LatestArticlesFeed, LatestQuestionsFeed
 from healthqa.public.media import serve_media
 from healthqa.public.sitemaps import sitemaps
@@ -28,6 +29,13 @@ healthqa_patterns = [
         r"^tags/(?P<slug>[-\w]+)/$",
         cached_page(views.TagDetailView.as_view()),
         name="tag_detail",
+    ),
+    path("corrections/", cached_page(CorrectionListView.as_view()), name="correction_list"),
+    # The publisher's pages: six fixed addresses (`PublisherPage.Kind`).
+    re_path(
+        rf"^(?P<slug>{pages.SLUG_PATTERN})/$",
+        cached_page(pages.PublisherPageView.as_view()),
+        name="page",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/suggest/", views.search_suggest, name="search_suggest"),
@@ -53,6 +61,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("feeds/questions/", for_five_minutes(LatestQuestionsFeed()), name="feed_questions"),
     path("feeds/articles/", for_five_minutes(LatestArticlesFeed()), name="feed_articles"),
+    path("feeds/corrections/", for_five_minutes(CorrectionsFeed()), name="feed_corrections"),
 ]
 
 if settings.SERVE_MEDIA:

@@ -276,3 +276,28 @@ def make_public_question(answers=1, *, expert=None, **question_fields):
     for position in range(answers):
         AnswerFactory(question=question, position=position, **answer_fields)
     return question
+
+
+def make_corrected_answer(note="The dose was wrong: it is 200 mg, not 2,000 mg.", **fields):
+    """A public question whose live answer had a revision approved as a correction, as the
+    moderator's approve button makes it. Returns the Correction."""
+    question = make_public_question(**fields)
+    answer = question.answers.get()
+    answer.revise(body=f"{answer.body} (corrected)", by=UserFactory(is_superuser=True))
+    answer.approve(by=UserFactory(groups=["Moderators"], is_staff=True), correction=note)
+    return answer.corrections.get()
+
+
+class AnswerSourceFactory(DjangoModelFactory):
+    """A row of an answer's working list of sources (readers see `answer.approved_sources`)."""
+
+    class Meta:
+        model = "healthqa.AnswerSource"
+
+    answer = factory.SubFactory(AnswerFactory, draft=True)
+    title = factory.Sequence(lambda n: f"Exercise for low back pain {n}")
+    authors = "Smith J, Jones K"
+    container = "BMJ"
+    year = 2021
+    doi = factory.Sequence(lambda n: f"10.1136/bmj.n{1000 + n}")
+    position = factory.Sequence(lambda n: n)

@@ -241,7 +241,15 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
     """
     from articles.models import Article
     from experts.models import Expert
-    from healthqa.models import AnswerRevision, Question, SiteSettings, Topic
+    from healthqa.models import (
+        AnswerRevision,
+        AnswerSource,
+        Correction,
+        PublisherPage,
+        Question,
+        SiteSettings,
+        Topic,
+    )
     from tests.factories import (
         AnswerFactory,
         ArticleFactory,
@@ -308,7 +316,23 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
                 body=text,
             )
             article.tags.add(*tags)
-            SourceFactory(article=article, title=line[:300], container=line[:200])
+            cited = {
+                "title": _fit(line, AnswerSource, "title") or "x",
+                "authors": _fit(line, AnswerSource, "authors"),
+                "container": _fit(line, AnswerSource, "container"),
+            }
+            SourceFactory(article=article, **cited)
+            source = AnswerSource.objects.create(answer=answer, **cited, year=2020)
+            answer.approved_sources = [source.as_dict()]
+            answer.medical_reviewer = expert
+            answer.medically_reviewed_on = answer.reviewed_at.date()
+            answer.save(
+                update_fields=["approved_sources", "medical_reviewer", "medically_reviewed_on"]
+            )
+            expert.is_clinician = True
+            expert.save(update_fields=["is_clinician"])
+            Correction.objects.create(answer=answer, note=text[:1000])
+            Correction.objects.create(article=article, note=text[:1000])
             flag = FlagFactory(answer=answer, details=text[:2000])
             AssignmentFactory(question=question, expert=expert, note=text)
             site["questions"].append(question)
@@ -316,7 +340,19 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
             site["articles"].append(article)
             site["experts"].append(expert)
             site["flags"].append(flag)
+        kind = PublisherPage.Kind.values[n % len(PublisherPage.Kind.values)]
+        PublisherPage.objects.update_or_create(
+            slug=kind,
+            defaults={
+                "title": _fit(topic_payloads[0], PublisherPage, "title") or "x",
+                "body": everything,
+            },
+        )
         # The moderation queue: a pending answer and a pending revision of an approved one.
         AnswerFactory(pending=True, question=site["questions"][-1], body=everything)
-        AnswerRevision.objects.create(answer=site["answers"][-1], body=everything)
+        AnswerRevision.objects.create(
+            answer=site["answers"][-1],
+            body=everything,
+            sources=site["answers"][-1].approved_sources,
+        )
     return site

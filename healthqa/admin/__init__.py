@@ -7,11 +7,30 @@ ModerationEvent. Bulk actions loop over the selection and call them one object a
 `site.HealthQAAdminSite` is the site; one module per area registers its admins on it:
 questions (and topics), answers, records (moderation events, assignments, reports), previews
 (preview links, old addresses), sitewide (settings, ads, tags, login records, search index),
-changes (the page cache's change log).
+changes (the page cache's change log), corrections (read-only), pages (the publisher's pages).
 The review pages live in queue, reports, triage, review_due and home.
 """
 
-from healthqa.admin import answers, changes, previews, questions, records, sitewide
+from healthqa.admin import (
+    answers,
+    changes,
+    corrections,
+    pages,
+    previews,
+    questions,
+    records,
+    sitewide,
+)
 from healthqa.admin.site import site
 
-__all__ = ["answers", "changes", "previews", "questions", "records", "site", "sitewide"]
+__all__ = [
+    "answers",
+    "changes",
+    "corrections",
+    "pages",
+    "previews",
+    "questions",
+    "records",
+    "site",
+    "sitewide",
+]

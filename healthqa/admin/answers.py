@@ -1,7 +1,7 @@
 """Answers and their revisions: experts write, moderators decide."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -22,7 +22,9 @@ from healthqa.admin.base import (
 from healthqa.admin.editing import EditingPresence
 from healthqa.admin.history import HistoryAdmin
 from healthqa.admin.live_preview import AnswerLivePreview
+from healthqa.admin.medical_review import MedicalReviewPage
 from healthqa.admin.records import with_initial
+from healthqa.admin.sources import AnswerSourceInline, SourcesGoThroughReview
 from healthqa.admin.versions import VersionCheckForm, with_loaded_fields
 from healthqa.admin.workflow import AnswerButtons
 from healthqa.core.markdown import render_markdown
@@ -105,7 +107,14 @@ class AnswerRevisionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Answer)
-class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmin):
+class AnswerAdmin(
+    MedicalReviewPage,
+    AnswerButtons,
+    SourcesGoThroughReview,
+    AnswerLivePreview,
+    EditingPresence,
+    HistoryAdmin,
+):
     form = AnswerForm
     # Few, short columns: the list fits a 1280 px window beside the filters.
     list_display = ("question_title", "expert", "review_status", "submitted", "reviewed")
@@ -121,7 +130,7 @@ class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmi
     autocomplete_fields = ("question", "expert")
     list_select_related = ("question", "expert")
     date_hierarchy = "submitted_at"
-    inlines = (AnswerRevisionInline, FlagInline)
+    inlines = (AnswerSourceInline, AnswerRevisionInline, FlagInline)
     reviewed_by_name = person("reviewed_by", "reviewed by")
 
     class Media:
@@ -163,12 +172,14 @@ class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmi
                         "reviewed_by_name",
                         "reviewed_at",
                         "review_note",
+                        "medical_review",
                         *self.decision_fields(request, obj),
                     ],
                     "description": "Submit for review, withdraw, approve, request changes or "
                     "reject with the buttons at the bottom of the page; each saves your edits "
-                    "first. Editing an approved answer stores a revision for review; readers "
-                    "keep seeing the approved text until it is approved.",
+                    "first. Editing an approved answer (its text or its sources) stores a "
+                    "revision for review; readers keep seeing the approved text and sources "
+                    "until it is approved.",
                 },
             ),
             ("Readers", {"fields": ["helpful_yes", "helpful_no"]}),
@@ -193,6 +204,7 @@ class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmi
             "reviewed_by_name",
             "reviewed_at",
             "review_note",
+            "medical_review",
             "helpful_yes",
             "helpful_no",
             "events",
@@ -233,13 +245,7 @@ class AnswerAdmin(AnswerButtons, AnswerLivePreview, EditingPresence, HistoryAdmi
         new_body = obj.body
         obj.body = Answer.objects.values_list("body", flat=True).get(pk=obj.pk)
         super().save_model(request, obj, form, change)
-        obj.revise(body=new_body, by=request.user)
-        if obj.status == Answer.Status.APPROVED:
-            self.message_user(
-                request,
-                "Your edit waits for review; readers see the approved text until then.",
-                messages.INFO,
-            )
+        obj.revised_body = new_body  # revised with the sources (SourcesGoThroughReview)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 
 from experts.models import Expert
+from healthqa.admin.link_report import can_see_link_checks
 from healthqa.admin.reports import open_flags
 from healthqa.admin.review_due import answers_due_for_review, articles_due_for_review
 from healthqa.core.notifications import start_answer_url
@@ -15,7 +16,7 @@ from healthqa.core.permissions import (
     can_triage,
     own_expert,
 )
-from healthqa.models import Answer, AnswerRevision, Assignment, Question
+from healthqa.models import Answer, AnswerRevision, Assignment, LinkCheck, Question
 
 
 def home_links(user):
@@ -34,6 +35,9 @@ def home_links(user):
     if can_see_review_due(user):
         due = answers_due_for_review().count() + articles_due_for_review().count()
         links.append(("Review due", reverse("admin:moderation_review_due"), due))
+    if can_see_link_checks(user):
+        to_fix = LinkCheck.objects.to_fix().count()
+        links.append(("Sources to fix", reverse("admin:moderation_sources_to_fix"), to_fix))
     return links
 
 

@@ -27,7 +27,7 @@ from articles.models import Source
 from articles.views import ArticleDetailView
 from healthqa.admin.versions import LOADED_FIELDS
 from healthqa.core.permissions import own_expert
-from healthqa.models import Answer, Question
+from healthqa.models import Answer, AnswerSource, Question
 from healthqa.public.previews import PreviewableDetailView, answers_in_preview, mark_under_review
 from healthqa.public.views import ANSWER_PEOPLE, QuestionDetailView
 
@@ -260,6 +260,7 @@ class QuestionLivePreview(LivePreview):
 
 class AnswerLivePreview(LivePreview):
     markdown_fields = ("body",)
+    live_inlines = (AnswerSource,)
 
     def may_live_preview(self, request, obj=None):
         allowed = super().may_live_preview(request, obj)
@@ -267,8 +268,9 @@ class AnswerLivePreview(LivePreview):
 
     def live_preview_help(self, obj):
         return (
-            "From the form: this answer's text, on its question's page. The question and its "
-            "other answers are as saved; answers readers do not see yet are marked."
+            "From the form: this answer's text and sources, on its question's page. The "
+            "question and its other answers are as saved; answers readers do not see yet are "
+            "marked."
         )
 
     def render_live_preview(self, request, form, formsets, saved):
@@ -278,9 +280,15 @@ class AnswerLivePreview(LivePreview):
         if answer.expert_id is None or answer.question_id is None:
             return self.live_preview_errors(request, form, extra=["Choose the question."])
         answer.render_body()
+        sources = formsets.get(AnswerSource)
+        if sources is not None:
+            answer.source_list = posted_rows(sources)
+        else:
+            answer.source_list = list(answer.sources.all()) if answer.pk else []
+        copies = [source.as_dict() for source in answer.source_list]
         if saved is None or saved.status != Answer.Status.APPROVED:
             answer.review_label = NOT_APPROVED
-        elif answer.body != saved.body:
+        elif answer.body != saved.body or copies != saved.approved_sources:
             answer.review_label = EDIT_WAITS
             answer.live_body = saved.body
         question = Question.objects.select_related("topic").get(pk=answer.question_id)

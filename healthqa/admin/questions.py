@@ -183,7 +183,13 @@ class QuestionAdmin(
         ("History", {"fields": ("events", "created_at", "updated_at", "is_demo")}),
     )
     inlines = (AnswerInline, ContinueLearningPickInline, AssignmentInline)
-    actions = ("publish", "archive", "accept_submission", "reject_submission")
+    actions = (
+        "publish",
+        "archive",
+        "accept_submission",
+        "reject_submission",
+        "erase_reader_details",
+    )
     history_restore_exclude = ("published_at",)
 
     def get_queryset(self, request):
@@ -249,3 +255,12 @@ class QuestionAdmin(
     @admin.action(description="Reject selected reader submissions", permissions=["triage"])
     def reject_submission(self, request, queryset):
         apply_transition(self, request, queryset, "reject", "Rejected")
+
+    @admin.action(
+        description="Erase the reader's name, email and text as typed (on their request)",
+        permissions=["triage"],
+    )
+    def erase_reader_details(self, request, queryset):
+        apply_transition(
+            self, request, queryset, "erase_reader_details", "Erased the reader's details of"
+        )

@@ -10,18 +10,19 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from healthqa.admin.sources import source_changes
 from healthqa.admin.versions import last_change
 from healthqa.core.bases import EditConflict
 from healthqa.core.permissions import can_moderate
 from healthqa.core.text import person_name, refusal, user_label, when, word_diff
-from healthqa.models import Answer, AnswerRevision
+from healthqa.models import Answer, AnswerRevision, AnswerSource, SiteSettings, cited_works
 
 
 class QueueItem:
     """One answer waiting for a decision: a new answer, or a revision of a live one; either may
     come back after a moderator requested changes (`sent_back`, the version they sent back)."""
 
-    def __init__(self, answer, revision, sent_back=None):
+    def __init__(self, answer, revision, sent_back=None, working=()):
         self.answer = answer
         self.revision = revision
         self.is_revision = answer.status == Answer.Status.APPROVED
@@ -33,6 +34,11 @@ class QueueItem:
             self.waiting_since = answer.submitted_at or (revision and revision.created_at)
             self.text = revision.body if revision is not None else answer.body
             self.diff = None
+        # The sources of the version under review: the revision's copy (else the working rows).
+        copies = revision.sources if revision is not None else list(working)
+        self.sources = cited_works(copies)
+        changes = source_changes(answer.approved_sources, copies) if self.is_revision else None
+        self.sources_added, self.sources_removed = changes or ([], [])
         if sent_back is not None and self.is_revision:
             # A request on an older revision, decided before the live text was last approved,
             # is history: this revision was not written in answer to it.
@@ -66,6 +72,9 @@ def queue_items():
             answer__in=pks, status=AnswerRevision.Status.PENDING
         )
     }
+    working = {}  # answers waiting without a revision row (none, when submitted as usual)
+    for source in AnswerSource.objects.filter(answer__in=[pk for pk in pks if pk not in revisions]):
+        working.setdefault(source.answer_id, []).append(source.as_dict())
     sent_back = {}
     for revision in (
         AnswerRevision.objects.filter(
@@ -76,7 +85,10 @@ def queue_items():
     ):
         sent_back[revision.answer_id] = revision  # the latest wins
     items = [
-        QueueItem(answer, revisions.get(answer.pk), sent_back.get(answer.pk)) for answer in answers
+        QueueItem(
+            answer, revisions.get(answer.pk), sent_back.get(answer.pk), working.get(answer.pk, ())
+        )
+        for answer in answers
     ]
     far_future = timezone.now() + timedelta(days=3650)
     return sorted(items, key=lambda item: (item.waiting_since or far_future, item.answer.pk))
@@ -93,6 +105,8 @@ class DecisionForm(forms.Form):
     answer = forms.TypedMultipleChoiceField(coerce=int, choices=())
     decision = forms.ChoiceField(choices=[(key, key) for key in DECISIONS])
     note = forms.CharField(required=False, max_length=5000)
+    is_correction = forms.BooleanField(required=False)
+    correction_note = forms.CharField(required=False, max_length=1000)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,7 +121,21 @@ class DecisionForm(forms.Form):
             raise ValidationError(
                 "Write a note for the expert: it is required to request changes or to reject."
             )
+        if data.get("is_correction") and data.get("decision") == "approve":
+            if not data.get("correction_note", "").strip():
+                raise ValidationError(
+                    "Write the public note that tells readers what was corrected."
+                )
+            if len(data.get("answer") or ()) > 1:
+                raise ValidationError("Mark one answer at a time as a correction.")
         return data
+
+    def correction(self):
+        """The public note of an approval marked as a correction, else ""."""
+        data = self.cleaned_data
+        if data["decision"] == "approve" and data.get("is_correction"):
+            return data["correction_note"]
+        return ""
 
 
 def admin_context(request, site, **extra):
@@ -123,7 +151,13 @@ def queue_view(site):
         return TemplateResponse(
             request,
             "admin/healthqa/moderation/queue.html",
-            admin_context(request, site, title="Moderation queue", items=items),
+            admin_context(
+                request,
+                site,
+                title="Moderation queue",
+                items=items,
+                needs_source=SiteSettings.load().answers_need_source,
+            ),
         )
 
     return view
@@ -144,6 +178,7 @@ def queue_decide_view(site):
                 messages.error(request, "Choose answers that are still waiting in the queue.")
             return redirect("admin:moderation_queue")
         decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+        extra = {"correction": correction} if (correction := form.correction()) else {}
         done = 0
         for answer in Answer.objects.filter(pk__in=form.cleaned_data["answer"]).order_by("pk"):
             seen = request.POST.get(f"seen-{answer.pk}")
@@ -155,7 +190,7 @@ def queue_decide_view(site):
                 # The version the page showed: the model refuses it, under the row lock, if
                 # the answer changed since (a new revision, another moderator's decision).
                 version = seen_version(request, answer)
-                getattr(answer, decision)(by=request.user, note=note, version=version)
+                getattr(answer, decision)(by=request.user, note=note, version=version, **extra)
             except EditConflict:
                 messages.error(request, stale_message(answer))
             except (ValidationError, PermissionDenied) as exc:

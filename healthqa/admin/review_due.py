@@ -1,4 +1,5 @@
-"""The review-due report: live answers and articles not reviewed within the interval."""
+"""The review-due report: live answers and articles not reviewed within the interval, and experts
+whose credentials were not verified within theirs."""
 
 from datetime import timedelta
 
@@ -13,9 +14,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from experts.models import Expert
 from healthqa.admin.queue import admin_context
-from healthqa.core.permissions import can_moderate, can_see_review_due
-from healthqa.core.text import refusal
+from healthqa.core.permissions import allowed, can_moderate, can_see_review_due
+from healthqa.core.text import person_name, refusal
 from healthqa.models import Answer
 
 
@@ -44,6 +46,28 @@ def articles_due_for_review():
     )
 
 
+# Posted by the report's buttons to the experts' bulk actions, which then return here.
+FROM_REVIEW_DUE = "review-due"
+
+
+def back_to_report(request):
+    """For a bulk action the report's buttons post: back to the report when done."""
+    if request.POST.get("from") == FROM_REVIEW_DUE:
+        return redirect("admin:moderation_review_due")
+    return None
+
+
+def experts_due_for_reverification():
+    """Active experts never verified, or last verified before the cutoff, oldest first."""
+    cutoff = timezone.now() - timedelta(days=settings.HEALTHQA_EXPERT_REVERIFY_DAYS)
+    return (
+        Expert.objects.filter(is_active=True)
+        .filter(Q(verified=False) | Q(verified_at__isnull=True) | Q(verified_at__lt=cutoff))
+        .select_related("verified_by")
+        .order_by(F("verified_at").asc(nulls_first=True), "pk")
+    )
+
+
 REVIEW_DUE_LIMIT = 200
 
 
@@ -53,6 +77,7 @@ def review_due_view(site):
         if not can_see_review_due(request.user):
             raise PermissionDenied
         answers, articles = answers_due_for_review(), articles_due_for_review()
+        experts = experts_due_for_reverification()
         return TemplateResponse(
             request,
             "admin/healthqa/moderation/review_due.html",
@@ -65,6 +90,16 @@ def review_due_view(site):
                 answer_total=answers.count(),
                 articles=articles[:REVIEW_DUE_LIMIT],
                 article_total=articles.count(),
+                reverify_days=settings.HEALTHQA_EXPERT_REVERIFY_DAYS,
+                experts=[
+                    (expert, person_name(expert.verified_by) if expert.verified_at else "")
+                    for expert in experts[:REVIEW_DUE_LIMIT]
+                ],
+                expert_total=experts.count(),
+                can_open_experts=allowed(request.user, "experts.view_expert")
+                or allowed(request.user, "experts.change_expert"),
+                can_verify=allowed(request.user, "experts.change_expert"),
+                from_review_due=FROM_REVIEW_DUE,
                 limit=REVIEW_DUE_LIMIT,
                 can_confirm=can_moderate(request.user),
             ),

@@ -12,6 +12,7 @@ from django.urls import path
 
 from healthqa.admin.base import ChecksPostedIds
 from healthqa.admin.home import home_context
+from healthqa.admin.link_report import sources_to_fix_view
 from healthqa.admin.queue import queue_decide_view, queue_view
 from healthqa.admin.reports import flag_decide_view, flags_view
 from healthqa.admin.review_due import review_confirm_view, review_due_view
@@ -63,6 +64,11 @@ class HealthQAAdminSite(admin.AdminSite):
                 "moderation/review-due/<int:pk>/confirm/",
                 wrap(review_confirm_view(self)),
                 name="moderation_review_confirm",
+            ),
+            path(
+                "moderation/sources-to-fix/",
+                wrap(sources_to_fix_view(self)),
+                name="moderation_sources_to_fix",
             ),
         ]
         return review + super().get_urls()

@@ -67,6 +67,49 @@ def add_error(form, field, error):
     form.add_error(field if field in form.fields else None, error)
 
 
+CORRECTION_FIELDS = ("is_correction", "correction_note")
+
+
+def correction_form_fields():
+    """The two fields that mark a change to live content as a correction readers are told of."""
+    return {
+        "is_correction": forms.BooleanField(
+            label="This is a correction",
+            required=False,
+            help_text="Tick it when the change fixes something wrong that readers have seen.",
+        ),
+        "correction_note": forms.CharField(
+            label="Correction note (shown to readers)",
+            required=False,
+            max_length=1000,
+            widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+            help_text="What was wrong and what changed. Shown above the text and in the list "
+            "of corrections, with today's date.",
+        ),
+    }
+
+
+def check_correction(form):
+    """Form errors for a tick without a note, or a note without a tick."""
+    ticked = form.cleaned_data.get("is_correction")
+    note = (form.cleaned_data.get("correction_note") or "").strip()
+    if ticked and not note:
+        add_error(
+            form, "correction_note", "Write the public note that tells readers what was corrected."
+        )
+    elif note and not ticked:
+        add_error(
+            form, "is_correction", "Tick “This is a correction” to publish the note, or clear it."
+        )
+
+
+def correction_note(form):
+    """The public note to record, or "" when the form does not mark a correction."""
+    if not form.cleaned_data.get("is_correction"):
+        return ""
+    return form.cleaned_data.get("correction_note") or ""
+
+
 class WorkflowButtons:
     """Base of the state buttons of one admin.
 
@@ -271,11 +314,16 @@ class AnswerButtons(WorkflowButtons):
         )
 
     def decision_fields(self, request, obj):
-        """The note field of a moderator's decision, for the Review fieldset."""
-        return [self.decision_note_field] if self.may_decide(request, obj) else []
+        """The note field of a moderator's decision, for the Review fieldset; for a revision
+        of a live answer, also the fields that mark its approval as a correction."""
+        if not self.may_decide(request, obj):
+            return []
+        if obj.status == Answer.Status.APPROVED:
+            return [self.decision_note_field, *CORRECTION_FIELDS]
+        return [self.decision_note_field]
 
     def get_form(self, request, obj=None, **kwargs):
-        if self.decision_fields(request, obj):
+        if fields := self.decision_fields(request, obj):
             base = kwargs.get("form", self.form)
             note = forms.CharField(
                 label="Note for the expert",
@@ -284,7 +332,10 @@ class AnswerButtons(WorkflowButtons):
                 help_text="Needed to request changes or reject; the expert receives it with "
                 "the decision (optional when approving).",
             )
-            kwargs["form"] = type(base.__name__, (base,), {self.decision_note_field: note})
+            declared = {self.decision_note_field: note}
+            if CORRECTION_FIELDS[0] in fields:
+                declared.update(correction_form_fields())
+            kwargs["form"] = type(base.__name__, (base,), declared)
         return super().get_form(request, obj, **kwargs)
 
     def workflow_buttons(self, request, obj, form):
@@ -326,9 +377,11 @@ class AnswerButtons(WorkflowButtons):
                 self.decision_note_field,
                 "Write a note for the expert explaining the decision.",
             )
+        if button == "_approve" and CORRECTION_FIELDS[0] in form.fields:
+            check_correction(form)
 
     def save_model(self, request, obj, form, change):
-        kept = {self.decision_note_field, *LOADED_FIELDS}
+        kept = {self.decision_note_field, *CORRECTION_FIELDS, *LOADED_FIELDS}
         typed = [name for name in form.changed_data if name not in kept]
         if change and self.posted_button(request) and not typed:
             # Nothing typed: the decision alone is recorded, not an empty edit besides it.
@@ -347,7 +400,10 @@ class AnswerButtons(WorkflowButtons):
         note = self.decision_note(form)
         if button == "_approve":
             revision = obj.status == Answer.Status.APPROVED
-            obj.approve(by=by, note=note)
+            correction = correction_note(form) if revision else ""
+            obj.approve(by=by, note=note, correction=correction)
+            if correction:
+                return "Approved as a correction: the revised text is live, with the note."
             return "Approved: the revised text is live." if revision else "Approved."
         if button == "_request_changes":
             obj.request_changes(by=by, note=note)

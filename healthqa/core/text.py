@@ -72,6 +72,7 @@ def person_name(user):
 
 # The `action` of every ModerationEvent the models write, as people read it.
 ACTION_LABELS = {
+    "erase_reader_details": "Reader's details erased on request",
     "submit": "Submitted for review",
     "withdraw": "Withdrawn from review",
     "edit": "Edited",
@@ -84,6 +85,7 @@ ACTION_LABELS = {
     "reject_revision": "Revision rejected",
     "unpublish": "Taken down",
     "confirm_review": "Review confirmed",
+    "correct": "Marked as a correction",
     "answered": "Answered",
     "reopen": "Reopened (answer withdrawn)",
     "decline": "Declined",
@@ -99,6 +101,8 @@ ACTION_LABELS = {
     "action": "Report acted on",
     "verify": "Verified",
     "unverify": "Verification withdrawn",
+    "reverify": "Credentials re-verified",
+    "medical_review": "Medical reviewer named",
 }
 
 

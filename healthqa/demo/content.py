@@ -651,9 +651,9 @@ QUESTIONS = [
                     """
                     The World Health Organization recommends that adults get at least 150 to 300
                     minutes of moderate activity a week, such as brisk walking, or 75 to 150
-                    minutes of vigorous activity, such as running, or a mix of the two. On top of
-                    that, do muscle-strengthening activities that work all the major muscle
-                    groups on two or more days a week.
+                    minutes of vigorous activity, such as running, or a mix of the two [1]. On top
+                    of that, do muscle-strengthening activities that work all the major muscle
+                    groups on two or more days a week [2].
 
                     That can sound like a lot, but it adds up to about 30 minutes on five days.
                     Short bouts count, and some activity is always better than none. If you have
@@ -664,6 +664,33 @@ QUESTIONS = [
                     you.
                     """
                 ),
+                # Approved first with a mistake, then corrected through a reviewed revision.
+                "first_body_error": ("on two or more days a week [2]", "on one day a week [2]"),
+                "correction": (
+                    "An earlier version said muscle-strengthening activities were recommended on "
+                    "one day a week. The recommendation is two or more days a week."
+                ),
+                "sources": [
+                    {
+                        "kind": "journal_article",
+                        "title": "World Health Organization 2020 guidelines on physical activity "
+                        "and sedentary behaviour",
+                        "authors": "Bull FC, Al-Ansari SS, Biddle S, et al.",
+                        "container": "British Journal of Sports Medicine",
+                        "year": 2020,
+                        "doi": "10.1136/bjsports-2020-102955",
+                        "pmid": "33239350",
+                    },
+                    {
+                        "kind": "guideline",
+                        "title": "WHO guidelines on physical activity and sedentary behaviour",
+                        "authors": "World Health Organization",
+                        "container": "World Health Organization",
+                        "year": 2020,
+                        "url": "https://www.who.int/publications/i/item/9789240015128",
+                        "accessed_on": "2026-11-02",
+                    },
+                ],
             },
         ],
     },

@@ -9,7 +9,7 @@ a moderator's decision.
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -22,6 +22,7 @@ from articles.models import Article, Source
 from experts.models import Expert
 from healthqa import search
 from healthqa.demo import content
+from healthqa.demo.pages import load_publisher_pages
 from healthqa.demo.pictures import ad_image, avatar_image, landscape_image, save_image
 from healthqa.models import (
     AdPlacement,
@@ -51,6 +52,7 @@ class DemoLoader:
         self.load_workflow_extras()
         self.load_site_settings()
         self.load_ad()
+        self.counts["publisher pages"] = load_publisher_pages()
         # Saves keep the index current; a rebuild also covers a database indexed before.
         search.rebuild()
 
@@ -277,9 +279,23 @@ class DemoLoader:
         )
         if not created:
             return
+        for number, source in enumerate(spec.get("sources", [])):
+            accessed = source.get("accessed_on")
+            answer.sources.create(
+                **{**source, "accessed_on": date.fromisoformat(accessed) if accessed else None},
+                position=number,
+            )
+        if "first_body_error" in spec:
+            # Approved first with a mistake, which a reviewed revision then corrects.
+            right, wrong = spec["first_body_error"]
+            answer.body = spec["body"].replace(right, wrong)
+            answer.save(update_fields=["body"])
         answer.submit(by=expert.user)
         if spec["status"] == Answer.Status.APPROVED:
             answer.approve(by=self.users["moderator"])
+        if "correction" in spec:
+            answer.revise(body=spec["body"], by=expert.user)
+            answer.approve(by=self.users["moderator"], correction=spec["correction"])
 
     def load_workflow_extras(self):
         for spec in content.ASSIGNMENTS:

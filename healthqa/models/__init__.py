@@ -17,6 +17,7 @@ from healthqa.models.moderation import Assignment, ModerationEvent, StatusChange
 from healthqa.models.pages import PublisherPage
 from healthqa.models.publishing import KeepsOldSlugs, PreviewLink, PublishingMixin, SlugRedirect
 from healthqa.models.questions import ContinueLearningPick, Question, QuestionQuerySet
+from healthqa.models.retention import erase_personal_data
 from healthqa.models.search_index import SearchDocument
 from healthqa.models.site import DEFAULT_DISCLAIMER, AdPlacement, SiteSettings, validate_link
 from healthqa.models.topics import Topic, TopicQuerySet
@@ -34,6 +35,7 @@ __all__ = [
     "LinkCheck",
     "PublisherPage",
     "cited_works",
+    "erase_personal_data",
     "Assignment",
     "ContentChange",
     "ContinueLearningPick",

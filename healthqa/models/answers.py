@@ -14,6 +14,7 @@ from healthqa.core.permissions import require
 from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.moderation import Assignment, ModerationEvent
 from healthqa.models.questions import Question
+from healthqa.models.site import SiteSettings
 
 
 class AnswerQuerySet(UpdatesSendSignal):
@@ -201,8 +202,21 @@ class Answer(Versioned, Timestamped):
             status=AnswerRevision.Status.SUPERSEDED
         )
         return AnswerRevision.objects.create(
-            answer=locked, body=body, created_by=by, status=AnswerRevision.Status.PENDING
+            answer=locked,
+            body=body,
+            created_by=by,
+            status=AnswerRevision.Status.PENDING,
+            sources=[source.as_dict() for source in locked.sources.all()],
         )
+
+    def _reset_sources(self, locked, copies):
+        """The working source rows become `copies` (a revision's list or the approved one)."""
+        if [source.as_dict() for source in locked.sources.all()] != copies:
+            locked.sources.all().delete()
+            Source = locked.sources.model  # citations.py imports this module
+            Source.objects.bulk_create(
+                Source(answer=locked, position=n, **data) for n, data in enumerate(copies)
+            )
 
     def submit(self, *, by, version=None):
         """Send a draft (or an answer sent back for changes) to the moderators.
@@ -313,9 +327,14 @@ class Answer(Versioned, Timestamped):
             locked.save()
             self._finish(locked, by=by, action="edit", from_state=from_state, note=note)
 
-    def approve(self, *, by, note="", version=None):
+    def approve(self, *, by, note="", version=None, correction=""):
+        """`correction`, a public note, marks the approved revision of a live answer as a
+        correction readers are told about."""
         require(by, "healthqa.moderate_answer", "Only moderators review answers.")
         self._refuse_own_review(by)
+        if correction:
+            # The reverse relation names the model: corrections.py imports this module.
+            correction = self.corrections.model.clean_note(correction)
         with transaction.atomic():
             locked = self._locked()
             from_state = locked.status
@@ -327,23 +346,51 @@ class Answer(Versioned, Timestamped):
                 action = "approve"
                 if revision is None:
                     revision = AnswerRevision(
-                        answer=locked, body=locked.body, created_by=locked.expert.user
+                        answer=locked,
+                        body=locked.body,
+                        created_by=locked.expert.user,
+                        sources=[source.as_dict() for source in locked.sources.all()],
                     )
             else:
                 raise ValidationError(
                     f"Nothing to approve: the answer is {locked.get_status_display().lower()} "
                     "and has no pending revision."
                 )
+            if correction and action != "approve_revision":
+                raise ValidationError(
+                    "Only an edit of a live answer can be marked as a correction."
+                )
             self.check_version(locked, version)
+            # Read, not load(): load() may create the row, and cache it past a rollback.
+            needs_source = SiteSettings.objects.filter(answers_need_source=True)
+            if not revision.sources and needs_source.exists():
+                raise ValidationError(
+                    "This answer needs at least one source before it can be approved: ask the "
+                    "expert to add one."
+                )
             now = timezone.now()
             revision.status = AnswerRevision.Status.APPROVED
             revision.reviewed_by, revision.reviewed_at, revision.review_note = by, now, note
             revision.save()
             locked.body = revision.body
+            locked.approved_sources = revision.sources
+            self._reset_sources(locked, revision.sources)
             locked.status = self.Status.APPROVED
             locked.reviewed_by, locked.reviewed_at, locked.review_note = by, now, note
             locked.save()
             self._finish(locked, by=by, action=action, from_state=from_state, note=note)
+            if correction:
+                locked.corrections.create(
+                    revision=revision, note=correction, made_by=by, made_at=now
+                )
+                ModerationEvent.record(
+                    locked,
+                    actor=by,
+                    action="correct",
+                    from_state=from_state,
+                    to_state=locked.status,
+                    note=correction,
+                )
             notifications.answer_decided(answer=self, action=action, note=note)
 
     def _send_back(self, *, by, note, to_state, revision_state, action, version=None):
@@ -373,7 +420,10 @@ class Answer(Versioned, Timestamped):
             revision.review_note = note
             revision.save()
             if locked.status == self.Status.APPROVED:
-                # The live text stays as it is; only the revision is sent back.
+                # The live text stays as it is; only the revision is sent back. A rejected one
+                # leaves nothing to build on: the next edit starts from the approved sources.
+                if revision_state == AnswerRevision.Status.REJECTED:
+                    self._reset_sources(locked, locked.approved_sources)
                 self._finish(
                     locked, by=by, action=f"{action}_revision", from_state=from_state, note=note
                 )
@@ -453,6 +503,31 @@ class Answer(Versioned, Timestamped):
             locked.save(update_fields=["reviewed_by", "reviewed_at", "updated_at"])
             self._finish(
                 locked, by=by, action="confirm_review", from_state=locked.status, note=note
+            )
+
+    def name_medical_reviewer(self, *, reviewer, reviewed_on, by, version=None):
+        """Name the clinician expert who checked this live answer's medical content on
+        `reviewed_on` (not the moderator's approval); `reviewer=None` clears both."""
+        require(by, "healthqa.name_medical_reviewer", "Only editors name medical reviewers.")
+        if reviewer is not None and (reviewed_on is None or reviewed_on > timezone.localdate()):
+            raise ValidationError("Give the day of the medical review: today or earlier.")
+        with transaction.atomic():
+            locked = self._locked()
+            if reviewer is not None:
+                clinicians = type(locked.expert).objects.filter(is_clinician=True, is_active=True)
+                if not clinicians.filter(pk=reviewer.pk).exists():
+                    raise ValidationError(f"{reviewer} is not an active clinician expert.")
+                if reviewer.pk == locked.expert_id:
+                    raise ValidationError("An answer's own expert cannot be its medical reviewer.")
+                if locked.status != self.Status.APPROVED:
+                    raise ValidationError("Only a live answer can have a medical reviewer.")
+            self.check_version(locked, version)
+            locked.medical_reviewer = reviewer
+            locked.medically_reviewed_on = reviewed_on if reviewer else None
+            locked.save(update_fields=["medical_reviewer", "medically_reviewed_on", "updated_at"])
+            note = f"{reviewer.display_name} ({reviewed_on})" if reviewer else "Cleared"
+            self._finish(
+                locked, by=by, action="medical_review", from_state=locked.status, note=note
             )
 
 

@@ -17,6 +17,10 @@ from healthqa.core.urgency import mask_contact_details
 from healthqa.models.moderation import ModerationEvent
 from healthqa.models.publishing import KeepsOldSlugs, PublishingMixin
 
+# What a reader's question says of its author once their name is erased (its page's JSON-LD
+# still names "A reader", not the site).
+READER_NAME = "A reader"
+
 
 class QuestionQuerySet(UpdatesSendSignal):
     @staticmethod
@@ -200,6 +204,27 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
         if self.status != self.Status.SUBMITTED:
             raise ValidationError("Only a reader submission can be rejected.")
         self._change_status(self.Status.REJECTED, by=by, action="reject", note=note)
+
+    def erase_reader_details(self, *, by):
+        """On the reader's request: their name, email address and question as typed are erased
+        from this question and its history (as `erase_personal_data` does once they are old)."""
+        require(by, "healthqa.triage_question")
+        with transaction.atomic():
+            locked = Question.objects.select_for_update().get(pk=self.pk)
+            if not (
+                locked.submitted_by_email or locked.submitted_text
+                or locked.submitted_by_name not in {"", READER_NAME}
+            ):  # fmt: skip
+                raise ValidationError("This question holds no reader's name or email address.")
+            locked.submitted_by_name = READER_NAME
+            locked.submitted_by_email = locked.submitted_text = ""
+            locked.save(update_fields=["submitted_by_name", "submitted_by_email", "submitted_text"])
+            # The history rows keep every saved version: the one just written is erased too.
+            Question.history.filter(id=locked.pk).update(
+                submitted_by_name=READER_NAME, submitted_by_email=""
+            )
+            ModerationEvent.record(locked, actor=by, action="erase_reader_details")
+        self.refresh_from_db()
 
     def merge_into(self, other, *, by, note=""):
         """Triage: a submission that duplicates `other` is closed and points at it."""

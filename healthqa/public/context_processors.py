@@ -1,5 +1,6 @@
 from healthqa.models import SiteSettings
 from healthqa.pagecache.shared import shared_part, shares_parts
+from healthqa.public.pages import PublisherLinks
 
 
 def _read_settings():
@@ -12,3 +13,8 @@ def site(request):
     if shares_parts(request):
         return {"site_settings": shared_part(request, "site-settings", _read_settings)}
     return {"site_settings": SiteSettings.load()}
+
+
+def publisher_pages(request):
+    """The publisher's pages for the footer and the forms' privacy links, read on first use."""
+    return {"publisher_pages": PublisherLinks(request)}

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from healthqa.models import Flag, SearchDocument, Topic
 
@@ -72,6 +73,14 @@ class AskForm(HoneypotMixin, forms.Form):
         help_text="Only for our editors, in case they need to ask you something. Never shown.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The template adds the link to the privacy notice when there is one.
+        self.fields["email"].help_text += (
+            f" We keep your name and email for {settings.HEALTHQA_PERSONAL_DATA_DAYS} days to "
+            "answer you, then erase them."
+        )
+
 
 class FlagForm(HoneypotMixin, forms.ModelForm):
     class Meta:
@@ -87,6 +96,10 @@ class FlagForm(HoneypotMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Radio buttons: no empty "---------" choice, and none chosen until the reader picks.
         self.fields["reason"].choices = Flag.Reason.choices
+        self.fields["details"].help_text = (
+            f"We keep what you write here for {settings.HEALTHQA_PERSONAL_DATA_DAYS} days, then "
+            "erase it. Please leave out names, email addresses and phone numbers."
+        )
 
     def save(self, *, answer):
         flag = super().save(commit=False)

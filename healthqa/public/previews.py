@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView
 
 from healthqa.core.markdown import render_markdown
-from healthqa.models import Answer, AnswerRevision, PreviewLink, SlugRedirect
+from healthqa.models import Answer, AnswerRevision, PreviewLink, SlugRedirect, cited_works
 
 MAX_TOKEN_LENGTH = 200
 
@@ -179,14 +179,18 @@ def answers_in_preview():
 def mark_under_review(answers):
     """Mark, in text, the answers of a preview that readers do not see as shown: `review_label`
     on an answer waiting for review, and on a live answer whose revision waits, which then
-    shows that revision (its live Markdown kept in `live_body`). One query."""
-    live = [answer.pk for answer in answers if answer.status == Answer.Status.APPROVED]
-    waiting = AnswerRevision.objects.filter(answer__in=live, status=AnswerRevision.Status.PENDING)
+    shows that revision (its live Markdown kept in `live_body`). Each gets `source_list`, the
+    sources of the version shown: a waiting revision's copy, else the approved list (every
+    submission stores a revision, so an answer waiting for review has one). One query."""
+    pks = [answer.pk for answer in answers]
+    waiting = AnswerRevision.objects.filter(answer__in=pks, status=AnswerRevision.Status.PENDING)
     revisions = {revision.answer_id: revision for revision in waiting.order_by("created_at", "pk")}
     for answer in answers:
+        revision = revisions.get(answer.pk)
+        answer.source_list = cited_works(revision.sources if revision else answer.approved_sources)
         if answer.status != Answer.Status.APPROVED:
             answer.review_label = WAITING_FOR_REVIEW
-        elif (revision := revisions.get(answer.pk)) is not None:
+        elif revision is not None:
             answer.live_body = answer.body
             answer.body_html = render_markdown(revision.body)
             answer.review_label = REVISION_WAITING

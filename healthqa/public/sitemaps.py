@@ -1,11 +1,12 @@
 """/sitemap.xml: every public question, article, topic and expert, fed by the public() querysets."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.urls import reverse
 
 from articles.models import Article
 from experts.models import Expert
-from healthqa.models import Question, Topic
+from healthqa.models import Correction, PublisherPage, Question, Topic
 
 
 class QuestionSitemap(Sitemap):
@@ -56,9 +57,36 @@ class ExpertSitemap(Sitemap):
         return expert.updated_at
 
 
+class CorrectionListSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self):
+        return ["healthqa:correction_list"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return Correction.objects.public().aggregate(latest=Max("made_at"))["latest"]
+
+
+class PublisherPageSitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.3
+
+    def items(self):
+        return sorted(PublisherPage.objects.public(), key=lambda page: page.order)
+
+    def lastmod(self, page):
+        return page.updated_at
+
+
 sitemaps = {
     "questions": QuestionSitemap,
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "experts": ExpertSitemap,
+    "corrections": CorrectionListSitemap,
+    "pages": PublisherPageSitemap,
 }

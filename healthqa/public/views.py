@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
@@ -18,7 +18,16 @@ from articles.models import Article
 from experts.models import Expert
 from healthqa import search
 from healthqa.core.urgency import urgent_signs
-from healthqa.models import AdPlacement, Answer, Question, QuestionQuerySet, SearchDocument, Topic
+from healthqa.models import (
+    AdPlacement,
+    Answer,
+    Correction,
+    Question,
+    QuestionQuerySet,
+    SearchDocument,
+    Topic,
+    cited_works,
+)
 from healthqa.pagecache.keys import depends_on
 from healthqa.pagecache.shared import shared_objects, shared_part, shares_parts
 from healthqa.public import seo
@@ -41,8 +50,9 @@ RELATED_QUESTIONS = 5
 CONTINUE_LEARNING = 4
 
 
-# Who an answer shows: its expert, and the moderator who reviewed it with their profile.
-ANSWER_PEOPLE = ("expert", "reviewed_by__expert_profile")
+# Who an answer shows: its expert, its medical reviewer, and the moderator who reviewed it with
+# their profile.
+ANSWER_PEOPLE = ("expert", "medical_reviewer", "reviewed_by__expert_profile")
 
 
 def approved_answers():
@@ -174,18 +184,21 @@ class QuestionDetailView(PreviewableDetailView):
         return Article.objects.continue_learning(question, CONTINUE_LEARNING, **options)
 
     def with_people(self, answers):
-        """The answers with their experts and reviewers.
+        """The answers with their experts, medical reviewers and (moderator) reviewers.
 
         Other renders join them in one query. A render for the page cache reads the answers
         alone: their experts and reviewers are a small set that every page repeats, read once
         per content generation by each worker (`shared_objects`).
         """
+        # Whether each has corrections, so that a page without any reads none (`corrections_of`).
+        corrected = Correction.objects.filter(answer=OuterRef("pk"))
+        answers = answers.annotate(has_corrections=Exists(corrected))
         if not shares_parts(self.request):
             return list(answers.select_related(*ANSWER_PEOPLE))
         answers = list(answers)
-        experts = shared_objects(
-            self.request, "experts", Expert.objects.all(), [answer.expert_id for answer in answers]
-        )
+        expert_ids = [answer.expert_id for answer in answers]
+        expert_ids += [each.medical_reviewer_id for each in answers if each.medical_reviewer_id]
+        experts = shared_objects(self.request, "experts", Expert.objects.all(), expert_ids)
         reviewers = shared_objects(
             self.request,
             "reviewers",
@@ -194,9 +207,21 @@ class QuestionDetailView(PreviewableDetailView):
         )
         for answer in answers:
             answer.expert = experts[answer.expert_id]
+            if answer.medical_reviewer_id:
+                answer.medical_reviewer = experts.get(answer.medical_reviewer_id)
             if answer.reviewed_by_id:
                 answer.reviewed_by = reviewers.get(answer.reviewed_by_id)
         return answers
+
+    @staticmethod
+    def corrections_of(answers):
+        """{answer pk: its corrections, newest first}: one query for all the answers, none when
+        their rows say they have none (`has_corrections`, from `with_people`)."""
+        pks = [a.pk for a in answers if a.pk and getattr(a, "has_corrections", True)]
+        found = {}
+        for correction in Correction.objects.filter(answer__in=pks) if pks else ():
+            found.setdefault(correction.answer_id, []).append(correction)
+        return found
 
     def get_context_data(self, **kwargs):
         question = self.object
@@ -209,8 +234,12 @@ class QuestionDetailView(PreviewableDetailView):
         )  # fmt: skip
         answers = self.answers_of(question)
         votes = self.request.session.get("helpful", {})
+        corrections = self.corrections_of(answers)
         for answer in answers:
             answer.my_vote = votes.get(str(answer.pk))
+            answer.correction_list = corrections.get(answer.pk, [])
+            if not hasattr(answer, "source_list"):  # a preview may show a revision's sources
+                answer.source_list = cited_works(answer.approved_sources)
         topic = question.topic
         # The same on every question page (of the topic): read again after a change to them.
         ad = shared_part(

@@ -24,12 +24,14 @@ def question_json_ld(context, question, answers):
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article, image_url=None):
+def article_json_ld(context, article, image_url=None, sources=(), corrections=()):
     page = seo.article_page(
         article,
         context["request"],
         image_url=image_url or None,
         site=context.get("site_settings"),
+        sources=sources,
+        corrections=corrections,
     )
     return _script(page)
 

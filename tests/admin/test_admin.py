@@ -16,7 +16,9 @@ from articles.models import Article, Source
 from healthqa.models import (
     Answer,
     AnswerRevision,
+    AnswerSource,
     ContinueLearningPick,
+    LinkCheck,
     ModerationEvent,
     Question,
     SiteSettings,
@@ -132,9 +134,9 @@ def content(superuser):
 
 
 def test_every_model_has_an_admin():
-    """Pick and source rows are edited inline on their question and article; historical
-    rows are read through each model's history page."""
-    inline_only = {ContinueLearningPick, Source}
+    """Pick and source rows are edited inline on their question, answer and article; historical
+    rows are read through each model's history page; link checks in the "Sources to fix" report."""
+    inline_only = {AnswerSource, ContinueLearningPick, LinkCheck, Source}
     for app_label in ("healthqa", "experts", "articles"):
         for model in apps.get_app_config(app_label).get_models():
             if model not in inline_only and not model.__name__.startswith("Historical"):

@@ -77,7 +77,8 @@ def test_the_question_of_an_answer_started_from_an_assignment_cannot_be_swapped(
         start_answer_url(assignment),
         {"question": other.pk, "body": "My answer.", "position": 0,
          "revisions-TOTAL_FORMS": 0, "revisions-INITIAL_FORMS": 0,
-         "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 0},
+         "flags-TOTAL_FORMS": 0, "flags-INITIAL_FORMS": 0,
+         "sources-TOTAL_FORMS": 0, "sources-INITIAL_FORMS": 0},
     )  # fmt: skip
 
     assert response.status_code == 302, response.context["errors"]

@@ -41,6 +41,7 @@ from healthqa.models import (
     ContentChange,
     ModerationEvent,
     PreviewLink,
+    PublisherPage,
     SearchDocument,
     SiteSettings,
     SlugRedirect,
@@ -55,6 +56,7 @@ from tests.factories import (
     QuestionFactory,
     TopicFactory,
     UserFactory,
+    make_corrected_answer,
     make_public_question,
 )
 
@@ -181,6 +183,9 @@ def make_world(users):
         search.index_question(public_question)
     SlugRedirect.remember(public_question, old_slug="an-old-address")
     attempt = {"user_agent": "pytest", "ip_address": "10.0.0.9", "username": "mallory"}
+    # A live answer with an edit waiting for review (approving it may mark a correction).
+    revised_answer = make_public_question(topic=topic).answers.get()
+    revised_answer.revise(body="A clearer, revised answer.", by=UserFactory(is_superuser=True))
     return SimpleNamespace(
         users=users,
         topic=topic,
@@ -192,6 +197,13 @@ def make_world(users):
         other_answer=other_answer,
         public_answer=public_answer,
         due_answer=due_answer,
+        revised_answer=revised_answer,
+        correction=make_corrected_answer(topic=topic),
+        publisher_page=PublisherPage.objects.create(slug="about", title="About", body="Us."),
+        clinician=ExpertFactory(name="Dr. Clinician", is_clinician=True),
+        verified_expert=ExpertFactory(
+            name="Verified Person", verified=True, verified_at=timezone.now() - timedelta(days=400)
+        ),
         own_revision=AnswerRevision.objects.create(
             answer=own_answer, body="Older draft.", created_by=expert.user, status="superseded"
         ),
@@ -277,6 +289,16 @@ SPARES = {
     "healthqa.previewlink": lambda w: PreviewLink.share(w.unassigned, by=w.users["superuser"]),
     "healthqa.searchdocument": lambda w: w.search_document,
     "healthqa.contentchange": lambda w: w.content_change,
+    "healthqa.correction": lambda w: w.correction,
+    "healthqa.publisherpage": lambda w: PublisherPage.objects.create(
+        slug=next(
+            slug
+            for slug in PublisherPage.Kind.values
+            if not PublisherPage.objects.filter(slug=slug).exists()
+        ),
+        title="Spare",
+        body="Spare.",
+    ),
     "experts.expert": lambda w: ExpertFactory(),
     "articles.article": lambda w: ArticleFactory(topic=w.topic),
     "taggit.tag": lambda w: Tag.objects.create(name=f"spare-{next(SPARE_NUMBERS)}"),
@@ -417,6 +439,18 @@ MODEL_PAGES = {
     "healthqa.contentchange": [
         ("content_change", pages("superuser", NOBODY, "superuser", NOBODY)),
     ],
+    # Corrections are made by approving or saving, and never edited or deleted (issue 15);
+    # staff who decide answers or edit articles read them.
+    "healthqa.correction": [
+        ("correction", pages("moderator editor superuser", NOBODY, "moderator editor superuser",
+                             NOBODY)),
+    ],
+    # The publisher's pages are editors'; each address is linked from every page's footer, so
+    # nobody deletes one.
+    "healthqa.publisherpage": [
+        ("publisher_page", pages("editor superuser", "editor superuser", "editor superuser",
+                                 NOBODY)),
+    ],
     # Moderators read experts but may not edit them; experts do not browse profiles in the
     # admin; editors deactivate rather than delete (SPEC silent on deleting).
     "experts.expert": [
@@ -445,7 +479,7 @@ MODEL_PAGES = {
 }  # fmt: skip
 
 HISTORY_ADMINS = {"healthqa.topic", "healthqa.question", "healthqa.answer", "experts.expert",
-                  "articles.article"}  # fmt: skip
+                  "articles.article", "healthqa.publisherpage"}  # fmt: skip
 
 
 def make_spare(label):
@@ -536,6 +570,7 @@ CHANGE_POSTS = [
     ("healthqa.sitesettings", "settings", "tagline", "New tagline", "editor superuser"),
     ("healthqa.adplacement", "ad", "name", "Renamed ad", "editor superuser"),
     ("healthqa.previewlink", "preview_link", "note", "For Dr. Kay", "editor superuser"),
+    ("healthqa.publisherpage", "publisher_page", "title", "About HealthQA", "editor superuser"),
     ("experts.expert", "expert", "name", "Renamed expert", "editor superuser"),
     ("articles.article", "article", "title", "Retitled article", "editor superuser"),
     ("taggit.tag", "tag", "name", "renamed-tag", "editor superuser"),
@@ -576,6 +611,8 @@ ACTIONS = [
     ("healthqa.question", "archive", "public_question", {}, "editor superuser"),
     ("healthqa.question", "accept_submission", "submission", {}, "moderator editor superuser"),
     ("healthqa.question", "reject_submission", "submission", {}, "moderator editor superuser"),
+    # Readers ask those who triage their submissions to erase their details (privacy notice).
+    ("healthqa.question", "erase_reader_details", "submission", {}, "moderator editor superuser"),
     # The author submits (a superuser may stand in); nobody submits another expert's answer.
     ("healthqa.answer", "submit_for_review", "own_answer", {}, "expert superuser"),
     ("healthqa.answer", "approve", "other_answer", {}, "moderator superuser"),
@@ -590,6 +627,7 @@ ACTIONS = [
     ("healthqa.previewlink", "revoke", "preview_link", {}, "editor superuser"),
     # Verifying an expert is part of editing experts.
     ("experts.expert", "mark_verified", "expert", {}, "editor superuser"),
+    ("experts.expert", "reverify", "verified_expert", {}, "editor superuser"),
     ("articles.article", "publish", "draft_article", {}, "editor superuser"),
     ("articles.article", "archive", "article", {}, "editor superuser"),
     # Merging tags is curating them; the action only opens the merge page.
@@ -611,6 +649,8 @@ ACTION_STATE = {
     "decline": ("status",),
     "revoke": ("revoked_at",),
     "mark_verified": ("verified",),
+    "reverify": ("verified_at",),
+    "erase_reader_details": ("submitted_by_email",),
     "delete_selected": ("pk",),
 }
 
@@ -745,6 +785,51 @@ def review_page_cells():
             data=lambda w, su: {"note": "Still right."},
             state=refreshed("due_answer", "reviewed_at"),
         ),
+        Cell(
+            "moderation decide POST approve as a correction",
+            "moderator superuser",
+            named("moderation_decide"),
+            method="POST",
+            data=lambda w, su: {
+                "answer": w.revised_answer.pk,
+                "decision": "approve",
+                "is_correction": "on",
+                "correction_note": "The dose was wrong.",
+            },
+            state=lambda w: w.revised_answer.corrections.count(),
+        ),
+        Cell(
+            "article change POST marked as a correction",
+            "editor superuser",
+            lambda w: admin_url("articles.article", "change", w.article.pk),
+            method="POST",
+            data=lambda w, su: {
+                **rendered_form_data(su.get(admin_url("articles.article", "change", w.article.pk))),
+                "is_correction": "on",
+                "correction_note": "The figure was wrong.",
+            },
+            state=lambda w: w.article.corrections.count(),
+        ),
+        # Editors name an answer's medical reviewer (a clinician); moderators approve instead.
+        Cell(
+            "answer medical review page",
+            "editor superuser",
+            lambda w: admin_url("healthqa.answer", "medical_review", w.public_answer.pk),
+        ),
+        Cell(
+            "answer medical review POST",
+            "editor superuser",
+            lambda w: admin_url("healthqa.answer", "medical_review", w.public_answer.pk),
+            method="POST",
+            data=lambda w, su: {
+                "reviewer": w.clinician.pk,
+                "reviewed_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+                "version": type(w.public_answer).objects.get(pk=w.public_answer.pk).version,
+            },
+            state=refreshed("public_answer", "medical_reviewer"),
+        ),
+        # Cited addresses the link checker found broken: for those who fix pages.
+        Cell("sources to fix", "moderator editor superuser", named("moderation_sources_to_fix")),
         *live_preview_cells(),
         Cell(
             "question preview links",

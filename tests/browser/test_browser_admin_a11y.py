@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from healthqa.models import Answer, Question
+from healthqa.models import Answer, PublisherPage, Question
 from tests.browser.test_browser_a11y import axe_violations, new_page, screenshot
 from tests.conftest import needs_chromium
 from tests.factories import PASSWORD, role_group
@@ -35,6 +35,8 @@ def demo_admin(transactional_db, settings, monkeypatch):
     article = Article.objects.order_by("pk").first()
     pending = Answer.objects.filter(status=Answer.Status.PENDING).first()
     own = Answer.objects.filter(expert__user__username="expert").order_by("pk").first()
+    corrected = Answer.objects.filter(corrections__isnull=False).first()
+    page = PublisherPage.objects.get(slug="privacy")
     return {
         "editor": {
             "home": "/admin/",
@@ -45,6 +47,11 @@ def demo_admin(transactional_db, settings, monkeypatch):
             "article": f"/admin/articles/article/{article.pk}/change/",
             "answers": "/admin/healthqa/answer/",
             "submissions": "/admin/moderation/submissions/",
+            "medical-review": f"/admin/healthqa/answer/{corrected.pk}/medical-review/",
+            "review-due": "/admin/moderation/review-due/",
+            "sources-to-fix": "/admin/moderation/sources-to-fix/",
+            "publisher-page": f"/admin/healthqa/publisherpage/{page.pk}/change/",
+            "corrections": "/admin/healthqa/correction/",
         },
         "moderator": {
             "home": "/admin/",

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from healthqa.core.markdown import render_markdown
-from healthqa.models import Flag, Question
+from healthqa.models import Flag, PublisherPage, Question
 from tests.conftest import needs_chromium
 from tests.hostile import (
     DOM_CHECK_JS,
@@ -63,8 +63,9 @@ def problems_on(client, urls):
 
 
 def public_urls(client, site):
-    urls = ["/", "/feeds/questions/", "/feeds/articles/", "/sitemap.xml"]
-    for listing in ("/topics/", "/questions/", "/articles/", "/experts/"):
+    urls = ["/", "/feeds/questions/", "/feeds/articles/", "/feeds/corrections/", "/sitemap.xml"]
+    urls += [page.get_absolute_url() for page in PublisherPage.objects.all()]
+    for listing in ("/topics/", "/questions/", "/articles/", "/experts/", "/corrections/"):
         urls += paged(client, listing)
     for kind in ("topics", "questions", "articles", "experts"):
         urls += [obj.get_absolute_url() for obj in site[kind]]
@@ -91,6 +92,8 @@ def admin_urls(client, site):
         "healthqa_assignment",
         "healthqa_answerrevision",
         "healthqa_moderationevent",
+        "healthqa_correction",
+        "healthqa_publisherpage",
         "articles_article",
         "experts_expert",
         "taggit_tag",
@@ -111,6 +114,10 @@ def admin_urls(client, site):
             urls.append(reverse(f"admin:{app_model}_change", args=[obj.pk]))
     for topic in site["topics"]:
         urls.append(reverse("admin:healthqa_topic_history", args=[topic.pk]))
+    for page in PublisherPage.objects.all():
+        urls.append(reverse("admin:healthqa_publisherpage_change", args=[page.pk]))
+    for answer in site["answers"][::8]:
+        urls.append(reverse("admin:healthqa_answer_medical_review", args=[answer.pk]))
     return urls
 
 

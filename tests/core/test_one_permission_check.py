@@ -10,6 +10,7 @@ import ast
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from healthqa.core.permissions import allowed
 from healthqa.models import ModerationEvent, PreviewLink
@@ -160,6 +161,33 @@ def verify_expert(actor):
     )
 
 
+def reverify_expert(actor):
+    expert = ExpertFactory(verified=True)
+    return (
+        lambda by: expert.reverify(by=by),
+        _refreshed(expert, "verified_at", "verified_by_id"),
+    )
+
+
+def name_medical_reviewer(actor):
+    answer = AnswerFactory()
+    clinician = ExpertFactory(is_clinician=True)
+    return (
+        lambda by: answer.name_medical_reviewer(
+            reviewer=clinician, reviewed_on=timezone.localdate(), by=by
+        ),
+        _refreshed(answer, "medical_reviewer_id", "medically_reviewed_on"),
+    )
+
+
+def correct_article(actor):
+    article = ArticleFactory()
+    return (
+        lambda by: article.record_correction(note="The figure was wrong.", by=by),
+        lambda: article.corrections.count(),
+    )
+
+
 CASES = {
     "Question.publish": ("editor", "healthqa.publish_question", publish_question),
     "Question.archive": ("editor", "healthqa.publish_question", archive_question),
@@ -179,6 +207,13 @@ CASES = {
     "PreviewLink.share": ("editor", "healthqa.add_previewlink", share_preview),
     "PreviewLink.revoke": ("editor", "healthqa.change_previewlink", revoke_preview),
     "Expert.mark_verified": ("editor", "experts.change_expert", verify_expert),
+    "Expert.reverify": ("editor", "experts.change_expert", reverify_expert),
+    "Answer.name_medical_reviewer": (
+        "editor",
+        "healthqa.name_medical_reviewer",
+        name_medical_reviewer,
+    ),
+    "Article.record_correction": ("editor", "articles.change_article", correct_article),
 }
 
 

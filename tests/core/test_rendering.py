@@ -166,6 +166,8 @@ ALLOWED_MARK_SAFE = {
     ("healthqa/templatetags/seo_tags.py", "_script"),
     # A shared include: the output of a template, escaped by the template engine.
     ("healthqa/templatetags/healthqa_tags.py", "shared_include.render"),
+    # `[n]` links in sanitized HTML: only text between tags changes, and the anchor is escaped.
+    ("healthqa/core/citations.py", "link_citations"),
 }
 SAFE_MAKERS = {"mark_safe", "SafeString"}
 

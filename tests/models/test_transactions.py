@@ -38,6 +38,7 @@ from healthqa.models import (
 )
 from tests.factories import (
     AnswerFactory,
+    AnswerSourceFactory,
     ArticleFactory,
     AssignmentFactory,
     ExpertFactory,
@@ -227,6 +228,34 @@ def shared_link(p):
     return {"link": link.pk}
 
 
+def answer_with_sources(state, *, revised=False):
+    """An answer with a source; a revised one has a second source in its working list."""
+
+    def prepare(p):
+        ids = answer_in(state)(p)
+        answer = Answer.objects.get(pk=ids["answer"])
+        AnswerSourceFactory(answer=answer)
+        if state == "approved":
+            answer.approved_sources = [source.as_dict() for source in answer.sources.all()]
+            answer.save(update_fields=["approved_sources"])
+        if revised:
+            AnswerSourceFactory(answer=answer)
+            answer.revise(body="A clearer, revised answer.", by=p.expert_user)
+        return ids
+
+    return prepare
+
+
+def approved_with_clinician(p):
+    return {**answer_in("approved")(p), "reviewer": ExpertFactory(is_clinician=True).pk}
+
+
+def medical_review(p, ids):
+    answer = Answer.objects.get(pk=ids["answer"])
+    reviewer = Expert.objects.get(pk=ids["reviewer"])
+    answer.name_medical_reviewer(reviewer=reviewer, reviewed_on=timezone.localdate(), by=p.editor)
+
+
 CHANGES = [
     Change("answer submit (closes the assignment)", draft_with_assignment,
            answer_change("submit", by_role="expert_user")),
@@ -249,6 +278,19 @@ CHANGES = [
     Change("answer unpublish", answer_in("approved", revised=True),
            answer_change("unpublish", note="Out of date.")),
     Change("answer confirm review", answer_in("approved"), answer_change("confirm_review")),
+    Change("answer approve revision as a correction (sources copied)",
+           answer_with_sources("approved", revised=True),
+           answer_change("approve", correction="The dose was wrong.")),
+    Change("answer reject revision (working sources reset)",
+           answer_with_sources("approved", revised=True),
+           answer_change("reject", note="Off topic.")),
+    Change("answer submit (sources copied to the revision)", answer_with_sources("draft"),
+           answer_change("submit", by_role="expert_user")),
+    Change("answer name medical reviewer", approved_with_clinician, medical_review),
+    Change("article correction", lambda p: {"article": ArticleFactory().pk},
+           row(Article, "article", "record_correction", "editor", note="Figure fixed.")),
+    Change("expert reverify", lambda p: {"expert": ExpertFactory(verified=True).pk},
+           row(Expert, "expert", "reverify", "editor")),
     Change("question publish", lambda p: {"question": QuestionFactory(draft=True).pk},
            row(Question, "question", "publish", "editor")),
     Change("question archive", lambda p: {"question": QuestionFactory().pk},
