@@ -155,11 +155,17 @@ def test_an_address_that_answers_200_is_ok(base):
 def test_it_works_where_an_event_loop_is_already_running(base):
     """Called from async code (or beside a browser driver's loop), it still checks."""
     import asyncio
+    import threading
 
     async def inside_a_loop():
         return check([f"{base}/ok"])
 
-    [result] = asyncio.run(inside_a_loop())
+    # A thread of its own, since the test's own thread may run a loop already.
+    found = []
+    thread = threading.Thread(target=lambda: found.extend(asyncio.run(inside_a_loop())))
+    thread.start()
+    thread.join(timeout=30)
+    [result] = found
     assert (result.status_code, result.broken) == (200, False)
 
 
