@@ -5,10 +5,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from healthqa.core.bases import Timestamped, Versioned, unique_slug, with_rendered
+from healthqa.core.bases import RendersBody, Timestamped, Versioned, unique_slug
 from healthqa.core.images import validate_image
 from healthqa.core.links import cached_reverse
-from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.markdown import plain_text, teaser
 from healthqa.core.permissions import require
 from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.citations import Citation
@@ -75,7 +75,7 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
+class Article(PublishingMixin, KeepsOldSlugs, RendersBody, Versioned, Timestamped):
     Status = ArticleStatus
 
     title = models.CharField(max_length=255)
@@ -156,17 +156,11 @@ class Article(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
     def get_absolute_url(self):
         return cached_reverse("articles:detail", slug=self.slug)
 
-    def render_body(self):
-        """`body_html` from `body`, as a save stores it (a live preview renders unsaved text)."""
-        self.body_html = render_markdown(self.body)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Article, self.title, instance=self)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.render_body()
-        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     def clean(self):

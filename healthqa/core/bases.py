@@ -6,6 +6,8 @@ from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from healthqa.core.markdown import render_markdown
+
 
 def unique_slug(model, value, *, instance=None, field="slug", max_length=200):
     """A slug for `value` that no other row of `model` uses yet."""
@@ -24,6 +26,22 @@ def with_rendered(update_fields):
     if update_fields is not None and "body" in update_fields:
         return {*update_fields, "body_html"}
     return update_fields
+
+
+class RendersBody(models.Model):
+    """Keeps `body_html`, the sanitized HTML of the Markdown `body`, with every save."""
+
+    class Meta:
+        abstract = True
+
+    def render_body(self):
+        """`body_html` from `body`, as a save stores it (a live preview renders unsaved text)."""
+        self.body_html = render_markdown(self.body)
+
+    def save(self, *args, **kwargs):
+        self.render_body()
+        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
 
 
 class Timestamped(models.Model):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from healthqa.core import notifications
-from healthqa.core.bases import Timestamped, Versioned, with_rendered
-from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.bases import RendersBody, Timestamped, Versioned
+from healthqa.core.markdown import plain_text, teaser
 from healthqa.core.permissions import require
 from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.moderation import Assignment, ModerationEvent
@@ -48,7 +48,7 @@ class AnswerStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class Answer(Versioned, Timestamped):
+class Answer(RendersBody, Versioned, Timestamped):
     Status = AnswerStatus
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
@@ -115,15 +115,6 @@ class Answer(Versioned, Timestamped):
 
     def get_absolute_url(self):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
-
-    def render_body(self):
-        """`body_html` from `body`, as a save stores it (a live preview renders unsaved text)."""
-        self.body_html = render_markdown(self.body)
-
-    def save(self, *args, **kwargs):
-        self.render_body()
-        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
 
     @property
     def summary(self):

@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from healthqa.core.bases import Timestamped, Versioned, with_rendered
+from healthqa.core.bases import RendersBody, Timestamped, Versioned
 from healthqa.core.links import cached_reverse
-from healthqa.core.markdown import plain_text, render_markdown, teaser
+from healthqa.core.markdown import plain_text, teaser
 
 
 class PublisherPageKind(models.TextChoices):
@@ -26,7 +26,7 @@ class PublisherPageQuerySet(models.QuerySet):
         return self.all()
 
 
-class PublisherPage(Versioned, Timestamped):
+class PublisherPage(RendersBody, Versioned, Timestamped):
     Kind = PublisherPageKind
 
     slug = models.SlugField(
@@ -53,14 +53,6 @@ class PublisherPage(Versioned, Timestamped):
 
     def get_absolute_url(self):
         return cached_reverse("healthqa:page", slug=self.slug)
-
-    def render_body(self):
-        self.body_html = render_markdown(self.body)
-
-    def save(self, *args, **kwargs):
-        self.render_body()
-        kwargs["update_fields"] = with_rendered(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
 
     @property
     def summary(self):

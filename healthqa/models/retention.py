@@ -15,8 +15,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from healthqa.models.flags import Flag
-from healthqa.models.questions import READER_NAME as ERASED_NAME
-from healthqa.models.questions import Question
+from healthqa.models.questions import READER_NAME, Question
 
 BATCH_SIZE = 500
 
@@ -34,11 +33,11 @@ def _question_erasure(*, with_text):
     """(rows still holding a reader's details, the values that erase them) for questions and
     their history rows."""
     has_contact = ~Q(submitted_by_name="") | ~Q(submitted_by_email="")
-    holds = (~Q(submitted_by_name="") & ~Q(submitted_by_name=ERASED_NAME)) | ~Q(
+    holds = (~Q(submitted_by_name="") & ~Q(submitted_by_name=READER_NAME)) | ~Q(
         submitted_by_email=""
     )
     values = {
-        "submitted_by_name": Case(When(has_contact, then=Value(ERASED_NAME)), default=Value("")),
+        "submitted_by_name": Case(When(has_contact, then=Value(READER_NAME)), default=Value("")),
         "submitted_by_email": "",
     }
     if with_text:

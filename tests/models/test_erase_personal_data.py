@@ -10,7 +10,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from healthqa.models import Flag, Question, erase_personal_data
-from healthqa.models.retention import ERASED_NAME
+from healthqa.models.questions import READER_NAME as ERASED_NAME
 from tests.factories import FlagFactory, make_public_question
 
 pytestmark = pytest.mark.django_db
