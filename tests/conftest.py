@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from freezegun import freeze_time
 
 from tests.factories import ExpertFactory, UserFactory, role_group
@@ -122,7 +124,17 @@ POSTGRES_REQUIRED = os.environ.get("HEALTHQA_REQUIRE_POSTGRES") == "1"
 
 
 def pytest_collection_modifyitems(config, items):
-    """CI's PostgreSQL run must really use PostgreSQL and run every PostgreSQL-only test."""
+    """Tests that talk to this machine's Redis server run on one pytest-xdist worker (some
+    kill client connections on purpose). CI's PostgreSQL run must really use PostgreSQL and
+    run every PostgreSQL-only test."""
+    talks_to_redis = {}
+    for item in items:
+        path = Path(str(item.fspath))
+        if path not in talks_to_redis:
+            source = path.read_text(encoding="utf-8")
+            talks_to_redis[path] = "127.0.0.1:6379" in source or "needs_redis" in source
+        if talks_to_redis[path]:
+            item.add_marker(pytest.mark.xdist_group("redis"))
     if not POSTGRES_REQUIRED:
         return
     from django.db import connection
@@ -134,6 +146,7 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
     if POSTGRES_REQUIRED and report.skipped and "PostgreSQL" in str(report.longrepr):
         report.outcome = "failed"
@@ -153,6 +166,23 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server answers one request at a time (and closes each connection, as Django's
+    unthreaded server does).
+
+    Django's threaded live server shares one in-memory SQLite connection among all its request
+    threads; the admin's change forms send requests side by side (live preview, editing
+    heartbeat, the page itself), and two threads inside that one connection deadlocked the run.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # LiveServerThread.run() already put the overrides in place in the one thread serving.
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(scope="session")
