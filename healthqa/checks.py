@@ -7,6 +7,7 @@ from django.core import checks
 # do not know) is taken to keep its entries in each process.
 SHARED_CACHE_BACKENDS = {
     "healthqa.pagecache.redis.RedisCache",
+    "healthqa.pagecache.disk.DiskCache",
     "diskcache.DjangoCache",
     "django.core.cache.backends.redis.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",

@@ -219,7 +219,7 @@ else:
     HEALTHQA_CACHE_DIR = Path(env_str("HEALTHQA_CACHE_DIR", str(BASE_DIR / "var" / "cache")))
     CACHES = {
         alias: {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "healthqa.pagecache.disk.DiskCache",
             "LOCATION": str(HEALTHQA_CACHE_DIR / alias),
             "TIMEOUT": 300,
             "SHARDS": 4,

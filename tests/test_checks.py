@@ -13,6 +13,7 @@ PER_PROCESS = [
 ]
 SHARED = [
     "healthqa.pagecache.redis.RedisCache",
+    "healthqa.pagecache.disk.DiskCache",
     "diskcache.DjangoCache",
     "django.core.cache.backends.redis.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
