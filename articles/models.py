@@ -138,7 +138,11 @@ class Article(PublishingMixin, KeepsOldSlugs, RendersBody, Versioned, Timestampe
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The API's `?updated_since=` listings, in order of change (keyset paging).
+            models.Index(fields=["updated_at", "id"], name="article_updated_at_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=ArticleStatus.values),

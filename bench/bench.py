@@ -4,8 +4,10 @@
 2. Starts HealthQA and a minimal Django "hello" app, each under gunicorn with the same number
    of sync workers, production settings, on 127.0.0.1.
 3. Loads them with wrk, alternating: hello, question page with the cache cold (every request a
-   different question) and warm (one question), topic page, home, search.
-4. Prints and writes bench/results.md: requests/s, p50/p99 latency, non-2xx count, ratio to the
+   different question) and warm (one question), topic page, home, search, and the API's question
+   detail and listing, warm and cold (`bench/api.py`).
+4. Times the API's first and 5,000th listing page, uncached (`bench/api.py`).
+5. Prints and writes bench/results.md: requests/s, p50/p99 latency, non-2xx count, ratio to the
    ceiling, and the workers' peak memory.
 """
 
@@ -28,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import survival  # noqa: E402
+from bench import api, survival  # noqa: E402
 
 PYTHON = sys.executable
 
@@ -72,6 +74,7 @@ def production_env(database_url, static_root, media_root, redis_url):
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
         HEALTHQA_CACHE_DIR=str(Path(static_root).parent / "cache"),
+        HEALTHQA_API_RATE_LIMIT=str(api.RATE_LIMIT),
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -290,8 +293,13 @@ def main():
         action="store_true",
         help="only the sequential search latency (no wrk, no hello app)",
     )
+    parser.add_argument(
+        "--paging-only",
+        action="store_true",
+        help="only the API's first and 5,000th page, timed (no wrk, no hello app)",
+    )
     args = parser.parse_args()
-    if not args.search_only and not shutil.which("wrk"):
+    if not (args.search_only or args.paging_only) and not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     Path(args.db_file).parent.mkdir(parents=True, exist_ok=True)
     args.database_url = args.database_url or f"sqlite:///{args.db_file}"
@@ -301,16 +309,22 @@ def main():
     build_data(args, env)
     manage("collectstatic", "--noinput", "-v0", env=env)
 
+    # Before the workers start: they keep the disk cache's files open and cannot recreate them.
+    flush_cache(args.redis_url, env["HEALTHQA_CACHE_DIR"])  # nothing left from earlier
     site_port, hello_port = free_port(), free_port()
     site = gunicorn("healthqa.wsgi", site_port, args.workers, env)
-    if args.search_only:
+    if args.search_only or args.paging_only:
         try:
             wait_until_up(f"http://127.0.0.1:{site_port}/healthz")
-            latency = search_latency(f"http://127.0.0.1:{site_port}", env)
+            if args.search_only:
+                report = render_search(args, search_latency(f"http://127.0.0.1:{site_port}", env))
+            else:
+                paging = api.deep_paging(f"http://127.0.0.1:{site_port}", env)
+                report = api.render_paging(vendor_name(args), paging)
         finally:
             os.killpg(site.pid, signal.SIGTERM)
             site.wait(timeout=30)
-        print(render_search(args, latency))
+        print(report)
         return
     hello = gunicorn("bench.hello.wsgi", hello_port, args.workers,
                      {**env, "DJANGO_SETTINGS_MODULE": "bench.hello.settings"})  # fmt: skip
@@ -318,8 +332,9 @@ def main():
         site_url, hello_url = f"http://127.0.0.1:{site_port}", f"http://127.0.0.1:{hello_port}"
         wait_until_up(site_url + "/healthz")
         wait_until_up(hello_url + "/")
+        paths = question_paths(args, env)
         paths_file = work / "questions.txt"
-        paths_file.write_text("\n".join(question_paths(args, env)) + "\n")
+        paths_file.write_text("\n".join(paths) + "\n")
         question = "/questions/why-does-my-back-hurt-when-i-do-push-ups/"
         scenarios = [
             ("question page, cold cache (20,000 different questions)", site_url, paths_file),
@@ -327,10 +342,11 @@ def main():
             ("topic page", site_url + "/topics/back-pain/", None),
             ("home", site_url + "/", None),
             ("search", site_url + "/search/?q=back+pain+push-ups", None),
+            *api.scenarios(site_url, work, paths),
         ]
-        flush_cache(args.redis_url, env["HEALTHQA_CACHE_DIR"])  # nothing left from earlier
-        for _, url, _paths in scenarios[1:]:  # warm up the workers and the page cache
-            run_wrk(url, seconds=2, connections=4, threads=1)
+        for _, url, cold in scenarios:  # warm up the workers and the page cache
+            if not cold:
+                run_wrk(url, seconds=2, connections=4, threads=1)
         run_wrk(hello_url + "/", seconds=2, connections=4, threads=1)
         rows, ceilings = [], []
         for name, url, paths in scenarios:
@@ -345,6 +361,8 @@ def main():
             rows.append((name, result))
         log("sequential search latency")
         latency = search_latency(site_url, env)
+        log(f"API deep paging: page 1 and page {api.DEEP_PAGE:,}")
+        paging = api.deep_paging(site_url, env)
         log("page cache survival after an edit")
         kept = survival.measure(site_url, paths_file.read_text().split(), env)
         memory = peak_memory_mb(worker_pids(site.pid))
@@ -362,6 +380,7 @@ def main():
     ceiling_p99 = sum(c["p99"] for c in ceilings) / len(ceilings)
     report = render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory)
     report += render_search(args, latency)
+    report += api.render_paging(vendor_name(args), paging)
     report += survival.render(kept)
     print(report)
     Path(args.results).write_text(report)
@@ -371,7 +390,7 @@ def main():
 def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memory):
     import django
 
-    vendor = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    vendor = vendor_name(args)
     cpu = next((line.split(":", 1)[1].strip() for line in
                 Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
                platform.processor())  # fmt: skip
@@ -382,7 +401,8 @@ def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memo
         f"generated questions on {vendor}, gunicorn with {args.workers} sync workers, production "
         f"settings, shared cache {'Redis' if args.redis_url else 'on disk (no REDIS_URL)'}, wrk "
         f"`-t{args.threads} -c{args.connections} -d{args.seconds}s` on loopback; "
-        "the hello app is measured right before each HealthQA page, in the same run.",
+        "the hello app is measured right before each HealthQA page, in the same run; "
+        f"`HEALTHQA_API_RATE_LIMIT={api.RATE_LIMIT}` (wrk is one client).",
         "",
         f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
         f"Django {django.get_version()}.",
@@ -406,8 +426,12 @@ def render(args, rows, ceiling_rps, ceiling_p50, ceiling_p99, memory, hello_memo
     return "\n".join(lines)
 
 
+def vendor_name(args):
+    return "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+
+
 def render_search(args, latency):
-    vendor = "SQLite" if args.database_url.startswith("sqlite") else "PostgreSQL"
+    vendor = vendor_name(args)
     return "\n".join(
         [
             f"Search latency on {vendor}, one request at a time (no other load): "

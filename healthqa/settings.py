@@ -135,13 +135,17 @@ INSTALLED_APPS = [
     "sorl.thumbnail",
     "simple_history",
     "axes",
+    "ninja",
     "healthqa.apps.HealthQAConfig",
     "experts.apps.ExpertsConfig",
     "articles.apps.ArticlesConfig",
 ]
 
 MIDDLEWARE = [
-    # First: a page cache hit for an anonymous reader is answered here, with the headers the
+    # First: the API's CORS, keys, rate limit and JSON errors (/api/ only), so that every API
+    # request is counted, page cache hits too.
+    "healthqa.api.middleware.ApiMiddleware",
+    # Then: a page cache hit for an anonymous reader is answered here, with the headers the
     # middleware below gave the page when it was rendered (see healthqa/pagecache/).
     "healthqa.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -289,6 +293,10 @@ HEALTHQA_TRUSTED_PROXY_COUNT = env_int("HEALTHQA_TRUSTED_PROXY_COUNT", 0, minimu
 # Public forms (/ask/, reports): at most this many posts per client per period (seconds).
 HEALTHQA_FORM_RATE_LIMIT = env_int("HEALTHQA_FORM_RATE_LIMIT", 5, minimum=1)
 HEALTHQA_FORM_RATE_PERIOD = env_int("HEALTHQA_FORM_RATE_PERIOD", 3600, minimum=1)
+# The public API (/api/v1/): requests per minute per client, and for a partner key's holder
+# unless the key says otherwise (README, Partners).
+HEALTHQA_API_RATE_LIMIT = env_int("HEALTHQA_API_RATE_LIMIT", 120, minimum=1)
+HEALTHQA_API_PARTNER_RATE_LIMIT = env_int("HEALTHQA_API_PARTNER_RATE_LIMIT", 1200, minimum=1)
 # "Was this helpful?": one vote per answer per browser session, and per client address per this
 # many seconds (a client without cookies gets a new session with every post).
 HEALTHQA_VOTE_PERIOD = env_int("HEALTHQA_VOTE_PERIOD", 3600, minimum=1)

@@ -3,7 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
+from django.views.generic import RedirectView
 
+from healthqa.api.docs import ApiDocsView
+from healthqa.api.site import api
 from healthqa.pagecache.middleware import cached_page
 from healthqa.public import pages, previews, views
 from healthqa.public.corrections import CorrectionListView, CorrectionsFeed
@@ -57,6 +60,10 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("articles/", include("articles.urls")),
     path("admin/", admin.site.urls),
+    # The API's root sends people to its documentation.
+    path("api/v1/", RedirectView.as_view(pattern_name="api_docs"), name="api_root"),
+    path("api/v1/", api.urls),
+    path("api/docs/", cached_page(ApiDocsView.as_view()), name="api_docs"),
     path("sitemap.xml", for_five_minutes(sitemap_view), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("feeds/questions/", for_five_minutes(LatestQuestionsFeed()), name="feed_questions"),

@@ -245,11 +245,13 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
         AnswerRevision,
         AnswerSource,
         Correction,
+        PartnerKey,
         PublisherPage,
         Question,
         SiteSettings,
         Topic,
     )
+    from healthqa.models.partners import key_hash
     from tests.factories import (
         AnswerFactory,
         ArticleFactory,
@@ -261,7 +263,10 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
         TopicFactory,
     )
 
-    kinds = ["topics", "questions", "articles", "experts", "answers", "submissions", "flags"]
+    kinds = [
+        "topics", "questions", "articles", "experts", "answers", "submissions", "flags",
+        "partner_keys",
+    ]  # fmt: skip
     site = {kind: [] for kind in kinds}
     settings_row = SiteSettings.load()
     settings_row.site_name = _fit(payloads[0], SiteSettings, "site_name")
@@ -340,6 +345,15 @@ def build_hostile_site(payloads, *, per_object=1, per_topic=5):
             site["articles"].append(article)
             site["experts"].append(expert)
             site["flags"].append(flag)
+        # An editor's notes on an API partner (the key itself is ours, never typed).
+        site["partner_keys"].append(
+            PartnerKey.objects.create(
+                name=_fit(topic_payloads[0], PartnerKey, "name") or "x",
+                note=everything,
+                prefix=f"hqa_{n:06d}",
+                key_hash=key_hash(f"hostile-{n}"),
+            )
+        )
         kind = PublisherPage.Kind.values[n % len(PublisherPage.Kind.values)]
         PublisherPage.objects.update_or_create(
             slug=kind,

@@ -7,7 +7,8 @@ ModerationEvent. Bulk actions loop over the selection and call them one object a
 `site.HealthQAAdminSite` is the site; one module per area registers its admins on it:
 questions (and topics), answers, records (moderation events, assignments, reports), previews
 (preview links, old addresses), sitewide (settings, ads, tags, login records, search index),
-changes (the page cache's change log), corrections (read-only), pages (the publisher's pages).
+changes (the page cache's change log), corrections (read-only), pages (the publisher's pages),
+partners (the public API's partner keys).
 The review pages live in queue, reports, triage, review_due and home.
 """
 
@@ -16,6 +17,7 @@ from healthqa.admin import (
     changes,
     corrections,
     pages,
+    partners,
     previews,
     questions,
     records,
@@ -28,6 +30,7 @@ __all__ = [
     "changes",
     "corrections",
     "pages",
+    "partners",
     "previews",
     "questions",
     "records",

@@ -102,6 +102,8 @@ ACTION_LABELS = {
     "verify": "Verified",
     "unverify": "Verification withdrawn",
     "reverify": "Credentials re-verified",
+    "issue_key": "Partner key issued",
+    "revoke_key": "Partner key revoked",
     "medical_review": "Medical reviewer named",
 }
 

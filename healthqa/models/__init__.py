@@ -15,6 +15,7 @@ from healthqa.models.corrections import Correction
 from healthqa.models.flags import Flag
 from healthqa.models.moderation import Assignment, ModerationEvent, StatusChanges
 from healthqa.models.pages import PublisherPage
+from healthqa.models.partners import PartnerKey
 from healthqa.models.publishing import KeepsOldSlugs, PreviewLink, PublishingMixin, SlugRedirect
 from healthqa.models.questions import ContinueLearningPick, Question, QuestionQuerySet
 from healthqa.models.retention import erase_personal_data
@@ -33,6 +34,7 @@ __all__ = [
     "CitedWork",
     "Correction",
     "LinkCheck",
+    "PartnerKey",
     "PublisherPage",
     "cited_works",
     "erase_personal_data",

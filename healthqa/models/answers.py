@@ -116,6 +116,23 @@ class Answer(RendersBody, Versioned, Timestamped):
     def get_absolute_url(self):
         return f"{self.question.get_absolute_url()}#answer-{self.pk}"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._touch_question()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            self._touch_question()
+        return result
+
+    def _touch_question(self):
+        """A change to an answer is a change to its question for partners who sync by the
+        question's `updated_at` (`/api/v1/questions/?updated_since=`). A plain UPDATE: no
+        version bump, so an editor's open form is not refused as an edit conflict."""
+        Question._base_manager.filter(pk=self.question_id).update(updated_at=timezone.now())
+
     @property
     def summary(self):
         return teaser(plain_text(self.body), 155)

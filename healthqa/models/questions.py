@@ -112,7 +112,11 @@ class Question(PublishingMixin, KeepsOldSlugs, Versioned, Timestamped):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The API's `?updated_since=` listings, in order of change (keyset paging).
+            models.Index(fields=["updated_at", "id"], name="question_updated_at_id"),
+        ]
         permissions = [
             ("triage_question", "Can triage reader submissions"),
             ("publish_question", "Can publish and archive questions"),

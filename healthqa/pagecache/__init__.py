@@ -10,9 +10,10 @@ an edit drops only the pages that showed what changed.
 
 Only anonymous GET/HEAD requests without a session (or pending messages) are cached, so staff
 previews, messages and per-reader state ("you found this helpful") are never stored or served
-from here. `PageCacheMiddleware` comes first in MIDDLEWARE: a hit is answered before any other
-middleware runs, with the complete header set (security headers, CSP, Vary, ETag, ...) that the
-rest of the stack gave the page when it was rendered, stored beside the body. A page that used a
+from here. `PageCacheMiddleware` comes first in MIDDLEWARE (after the API's, which only counts
+`/api/` requests against their rate limit): a hit is answered before any other middleware
+runs, with the complete header set (security headers, CSP, Vary, ETag, ...) that the rest of
+the stack gave the page when it was rendered, stored beside the body. A page that used a
 CSRF token (different for every reader) is never stored; the question page's vote buttons are
 guarded by the browser's Origin headers instead (healthqa/public/origin.py).
 

@@ -21,7 +21,8 @@ from healthqa.pagecache.store import LOOKED_UP, cacheable, find, page_key, respo
 
 
 class PageCacheMiddleware:
-    """First in MIDDLEWARE. Answers hits at once; stores what `cached_page` rendered.
+    """First in MIDDLEWARE after ApiMiddleware (which counts API requests). Answers hits at
+    once; stores what `cached_page` rendered.
 
     A miss runs the whole stack, so the page is stored on the way out with every header the
     other middleware added; the next hit replays them and touches nothing else.
@@ -90,7 +91,8 @@ class PageCacheApp:
                 "PATH_INFO": get_path_info(environ),
                 "SCRIPT_NAME": get_script_name(environ),
             }
-            if cacheable(meta):
+            # API requests go on to Django: ApiMiddleware counts them against the rate limit.
+            if cacheable(meta) and not meta["PATH_INFO"].startswith("/api/"):
                 stored = find(meta)
                 if stored is not None:
                     start_response("200 OK", stored["headers"])

@@ -137,7 +137,8 @@ RULES = {
     "taggit_tag": [Rule(keys=(row("tag"),))],
     "taggit_taggeditem": [
         Rule(
-            keys=(scope("tagged@tag", "tag_id"),),
+            # "tagged@all": the API's list of tags in use.
+            keys=(scope("tagged@tag", "tag_id"), "'tagged@all'"),
             queries=(
                 "SELECT model || ':' || R.object_id AS k FROM django_content_type"
                 " WHERE id = R.content_type_id",

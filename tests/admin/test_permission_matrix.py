@@ -40,6 +40,7 @@ from healthqa.models import (
     AnswerRevision,
     ContentChange,
     ModerationEvent,
+    PartnerKey,
     PreviewLink,
     PublisherPage,
     SearchDocument,
@@ -218,6 +219,7 @@ def make_world(users):
         ad=AdPlacementFactory(),
         redirect=SlugRedirect.objects.get(old_slug="an-old-address"),
         preview_link=PreviewLink.share(unassigned, by=superuser, note="For Dr. Lee"),
+        partner_key=PartnerKey.issue(name="City Health App", by=superuser)[0],
         search_document=SearchDocument.objects.first(),
         content_change=ContentChange.objects.first(),
         expert=ExpertFactory(name="Unverified Person", verified=False),
@@ -287,6 +289,7 @@ SPARES = {
         old_slug=f"spare-{next(SPARE_NUMBERS)}",
     ),
     "healthqa.previewlink": lambda w: PreviewLink.share(w.unassigned, by=w.users["superuser"]),
+    "healthqa.partnerkey": lambda w: PartnerKey.issue(name="Spare", by=w.users["superuser"])[0],
     "healthqa.searchdocument": lambda w: w.search_document,
     "healthqa.contentchange": lambda w: w.content_change,
     "healthqa.correction": lambda w: w.correction,
@@ -430,6 +433,11 @@ MODEL_PAGES = {
     "healthqa.previewlink": [
         ("preview_link", pages("editor superuser", NOBODY, "editor superuser", NOBODY)),
     ],
+    # Editors issue, edit and revoke the API's partner keys (issue 16); nobody deletes one.
+    "healthqa.partnerkey": [
+        ("partner_key", pages("editor superuser", "editor superuser", "editor superuser",
+                              NOBODY)),
+    ],
     # The search index is internal, written by saves: only superusers look at it, and may drop
     # a row (rebuild_search_index writes it again), as deleting its question or article does.
     "healthqa.searchdocument": [
@@ -570,6 +578,7 @@ CHANGE_POSTS = [
     ("healthqa.sitesettings", "settings", "tagline", "New tagline", "editor superuser"),
     ("healthqa.adplacement", "ad", "name", "Renamed ad", "editor superuser"),
     ("healthqa.previewlink", "preview_link", "note", "For Dr. Kay", "editor superuser"),
+    ("healthqa.partnerkey", "partner_key", "note", "Syncs nightly", "editor superuser"),
     ("healthqa.publisherpage", "publisher_page", "title", "About HealthQA", "editor superuser"),
     ("experts.expert", "expert", "name", "Renamed expert", "editor superuser"),
     ("articles.article", "article", "title", "Retitled article", "editor superuser"),
@@ -625,6 +634,7 @@ ACTIONS = [
     ("healthqa.flag", "dismiss", "flag", {}, "moderator superuser"),
     ("healthqa.flag", "mark_actioned", "flag", {}, "moderator superuser"),
     ("healthqa.previewlink", "revoke", "preview_link", {}, "editor superuser"),
+    ("healthqa.partnerkey", "revoke", "partner_key", {}, "editor superuser"),
     # Verifying an expert is part of editing experts.
     ("experts.expert", "mark_verified", "expert", {}, "editor superuser"),
     ("experts.expert", "reverify", "verified_expert", {}, "editor superuser"),
@@ -856,6 +866,32 @@ def review_page_cells():
             method="POST",
             data=lambda w, su: {},
             state=refreshed("preview_link", "revoked_at"),
+        ),
+        Cell(
+            "partner key issue POST",
+            "editor superuser",
+            lambda w: admin_url("healthqa.partnerkey", "add"),
+            method="POST",
+            data=lambda w, su: {"name": "New partner", "rate_limit": "100"},
+            state=lambda w: PartnerKey.objects.count(),
+        ),
+        Cell(
+            "partner key revoke page",
+            "editor superuser",
+            lambda w: admin_url("healthqa.partnerkey", "revoke", w.partner_key.pk),
+        ),
+        Cell(
+            "partner key revoke POST",
+            "editor superuser",
+            lambda w: admin_url("healthqa.partnerkey", "revoke", w.partner_key.pk),
+            method="POST",
+            data=lambda w, su: {"note": "Partner closed"},
+            state=refreshed("partner_key", "revoked_at"),
+        ),
+        Cell(
+            "partner key history version",
+            "editor superuser",
+            version_page_of("healthqa.partnerkey", "partner_key"),
         ),
         Cell("tag merge page", "editor superuser", lambda w: admin_url("taggit.tag", "merge_tags")),
         Cell(

@@ -8,10 +8,11 @@ Screenshots of each screen at 1280 and 390 px are written to /tmp/admin-<role>-<
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Article
-from healthqa.models import Answer, PublisherPage, Question
+from healthqa.models import Answer, PartnerKey, PublisherPage, Question
 from tests.browser.test_browser_a11y import axe_violations, new_page, screenshot
 from tests.conftest import needs_chromium
 from tests.factories import PASSWORD, role_group
@@ -37,6 +38,8 @@ def demo_admin(transactional_db, settings, monkeypatch):
     own = Answer.objects.filter(expert__user__username="expert").order_by("pk").first()
     corrected = Answer.objects.filter(corrections__isnull=False).first()
     page = PublisherPage.objects.get(slug="privacy")
+    editor = get_user_model().objects.get(username="editor")
+    key, _secret = PartnerKey.issue(name="City Health App", by=editor)
     return {
         "editor": {
             "home": "/admin/",
@@ -52,6 +55,10 @@ def demo_admin(transactional_db, settings, monkeypatch):
             "sources-to-fix": "/admin/moderation/sources-to-fix/",
             "publisher-page": f"/admin/healthqa/publisherpage/{page.pk}/change/",
             "corrections": "/admin/healthqa/correction/",
+            "partner-keys": "/admin/healthqa/partnerkey/",
+            "new-partner-key": "/admin/healthqa/partnerkey/add/",
+            "partner-key": f"/admin/healthqa/partnerkey/{key.pk}/change/",
+            "revoke-partner-key": f"/admin/healthqa/partnerkey/{key.pk}/revoke/",
         },
         "moderator": {
             "home": "/admin/",

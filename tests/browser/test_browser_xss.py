@@ -94,6 +94,7 @@ def admin_urls(client, site):
         "healthqa_moderationevent",
         "healthqa_correction",
         "healthqa_publisherpage",
+        "healthqa_partnerkey",
         "articles_article",
         "experts_expert",
         "taggit_tag",
@@ -116,6 +117,9 @@ def admin_urls(client, site):
         urls.append(reverse("admin:healthqa_topic_history", args=[topic.pk]))
     for page in PublisherPage.objects.all():
         urls.append(reverse("admin:healthqa_publisherpage_change", args=[page.pk]))
+    for key in site["partner_keys"][::8]:
+        urls.append(reverse("admin:healthqa_partnerkey_change", args=[key.pk]))
+        urls.append(reverse("admin:healthqa_partnerkey_revoke", args=[key.pk]))
     for answer in site["answers"][::8]:
         urls.append(reverse("admin:healthqa_answer_medical_review", args=[answer.pk]))
     return urls

@@ -33,6 +33,7 @@ from healthqa.models import (
     ContinueLearningPick,
     Flag,
     ModerationEvent,
+    PartnerKey,
     PreviewLink,
     Question,
 )
@@ -228,6 +229,10 @@ def shared_link(p):
     return {"link": link.pk}
 
 
+def issue_partner_key(p, ids):
+    PartnerKey.issue(name="City Health App", by=p.editor, contact_email="api@city.example")
+
+
 def answer_with_sources(state, *, revised=False):
     """An answer with a source; a revised one has a second source in its working list."""
 
@@ -321,6 +326,10 @@ CHANGES = [
     Change("preview link share", lambda p: {"question": QuestionFactory(draft=True).pk},
            share_preview),
     Change("preview link revoke", shared_link, row(PreviewLink, "link", "revoke", "editor")),
+    Change("partner key issue", lambda p: {}, issue_partner_key),
+    Change("partner key revoke",
+           lambda p: {"key": PartnerKey.issue(name="City Health App", by=p.editor)[0].pk},
+           row(PartnerKey, "key", "revoke", "editor", note="Partner closed.")),
 ]  # fmt: skip
 
 

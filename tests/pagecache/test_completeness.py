@@ -39,6 +39,26 @@ def public_urls():
     urls += [e.get_absolute_url() for e in Expert.objects.public()]
     urls += [a.get_absolute_url() for a in Article.objects.public()]
     urls += [f"/tags/{slug}/" for slug in Tag.objects.values_list("slug", flat=True)[:5]]
+    return urls + api_urls()
+
+
+def api_urls():
+    """The API's listings and details, stored and dropped by the same rules as the pages."""
+    api = "/api/v1"
+    urls = [f"{api}/{name}/" for name in ("questions", "articles", "experts", "topics", "tags")]
+    urls += [
+        f"{api}/questions/{slug}/"
+        for slug in Question.objects.public().values_list("slug", flat=True)
+    ]
+    for name, rows in [
+        ("articles", Article.objects.public()),
+        ("experts", Expert.objects.public()),
+        ("topics", Topic.objects.all()),
+    ]:
+        urls += [f"{api}/{name}/{slug}/" for slug in rows.values_list("slug", flat=True)[:4]]
+    tag = Tag.objects.filter(slug="push-ups").first() or Tag.objects.first()
+    topic = Question.objects.get(slug=SEED_QUESTION_SLUG).topic
+    urls += [f"{api}/questions/?tag={tag.slug}", f"{api}/questions/?topic={topic.slug}&limit=3"]
     return urls
 
 
@@ -145,7 +165,8 @@ CHANGES = {
 
 
 @pytest.fixture
-def demo_site():
+def demo_site(settings):
+    settings.HEALTHQA_API_RATE_LIMIT = 100_000
     for name in ("Editors", "Experts", "Moderators"):
         role_group(name)
     call_command("load_demo", verbosity=0)

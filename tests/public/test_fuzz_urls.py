@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from tests.factories import ArticleFactory, ExpertFactory, TopicFactory, make_public_question
 
 EXAMPLES = int(os.environ.get("HEALTHQA_FUZZ_EXAMPLES", "200"))
-SKIPPED_PREFIXES = ("admin/", "media/", "static/")
+# The API has a fuzz test of its own (tests/api/test_api_fuzz.py), within its rate limit.
+SKIPPED_PREFIXES = ("admin/", "media/", "static/", "api/v1/")
 POST_ROUTES = ("ask", "report", "helpful")
 
 junk_text = st.one_of(
