@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test.testcases import LiveServerThread
 from freezegun import freeze_time
 
@@ -168,18 +168,29 @@ CHROMIUM_ARGS = [
 ]
 
 
-class OneRequestAtATime(WSGIServer):
-    """The live server answers one request at a time (and closes each connection, as Django's
-    unthreaded server does).
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server runs Django for one request at a time.
 
     Django's threaded live server shares one in-memory SQLite connection among all its request
     threads; the admin's change forms send requests side by side (live preview, editing
     heartbeat, the page itself), and two threads inside that one connection deadlocked the run.
+    Connections are still read in threads of their own: Chromium opens connections it sends
+    nothing on for a while, which would hold up a server that reads one at a time.
     """
 
-    def __init__(self, *args, connections_override=None, **kwargs):
-        # LiveServerThread.run() already put the overrides in place in the one thread serving.
-        super().__init__(*args, **kwargs)
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:  # the body and close() (request_finished) inside the lock too
+                    return [b"".join(response)]
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
 
 
 LiveServerThread.server_class = OneRequestAtATime
