@@ -76,6 +76,9 @@ class PartnerKeyAdmin(HistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rate_limit":
             kwargs.update(
+                # Not Django's hidden copy of a callable default: it repeats the field's
+                # aria-describedby, which HTML forbids on a hidden input.
+                show_hidden_initial=False,
                 max_value=MAX_RATE_LIMIT,
                 help_text="Requests per minute this key allows (anonymous clients get "
                 f"{settings.HEALTHQA_API_RATE_LIMIT}; the usual partner limit is "

@@ -107,6 +107,8 @@ def test_add_form_asks_for_the_partner_and_offers_the_default_limit(editor, sett
     assert "key_hash" not in form.fields and "prefix" not in form.fields
     assert form["rate_limit"].value() == 900
     assert "Issue the key" in page.content.decode()
+    # No hidden copy of the default (with the field's aria-describedby: invalid HTML).
+    assert 'name="initial-rate_limit"' not in page.content.decode()
 
 
 def test_issuing_shows_the_secret_once_on_an_uncached_page(editor):
