@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
@@ -15,9 +16,8 @@ from healthqa.core.citations import doi_url, pmid_url
 from healthqa.core.links import cached_reverse
 from healthqa.core.markdown import plain_text, render_markdown
 from healthqa.models import Answer, Correction, Question, Topic, cited_works
+from healthqa.public.views import ANSWER_PEOPLE
 
-# Who an answer shows: its expert, its medical reviewer, the moderator who approved it.
-ANSWER_PEOPLE = ("expert", "medical_reviewer", "reviewed_by__expert_profile")
 SOURCE_FIELDS = ("kind", "title", "authors", "container", "year", "doi", "pmid", "url")
 
 
@@ -55,10 +55,7 @@ def questions_for_api(queryset):
 def corrections_by_answer(questions):
     """{answer pk: its corrections, newest first} for every answer of `questions`: one query."""
     pks = [answer.pk for question in questions for answer in question.approved_answers]
-    found = {}
-    for correction in Correction.objects.filter(answer__in=pks) if pks else ():
-        found.setdefault(correction.answer_id, []).append(correction)
-    return found
+    return Correction.objects.by_answer(pks)
 
 
 def articles_for_api(queryset):
@@ -214,7 +211,7 @@ def article(row, links):
                 "reviewer": {
                     "name": reviewer.name,
                     "credentials": reviewer.credentials,
-                    "reviewed_on": row.reviewed_at.date(),
+                    "reviewed_on": timezone.localdate(row.reviewed_at),
                 },
                 "reviewed_at": row.reviewed_at,
             }

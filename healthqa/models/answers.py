@@ -11,13 +11,12 @@ from healthqa.core import notifications
 from healthqa.core.bases import RendersBody, Timestamped, Versioned
 from healthqa.core.markdown import plain_text, teaser
 from healthqa.core.permissions import require
-from healthqa.core.signals import UpdatesSendSignal
 from healthqa.models.moderation import Assignment, ModerationEvent
-from healthqa.models.questions import Question
+from healthqa.models.questions import ChangesItsQuestion, Question, touch_questions
 from healthqa.models.site import SiteSettings
 
 
-class AnswerQuerySet(UpdatesSendSignal):
+class AnswerQuerySet(ChangesItsQuestion):
     def approved(self):
         """Answers readers may see: approved, by an active expert."""
         return self.filter(status=Answer.Status.APPROVED, expert__is_active=True)
@@ -119,19 +118,13 @@ class Answer(RendersBody, Versioned, Timestamped):
     def save(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
-            self._touch_question()
+            touch_questions([self.question_id], using=kwargs.get("using"))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             result = super().delete(*args, **kwargs)
-            self._touch_question()
+            touch_questions([self.question_id], using=kwargs.get("using"))
         return result
-
-    def _touch_question(self):
-        """A change to an answer is a change to its question for partners who sync by the
-        question's `updated_at` (`/api/v1/questions/?updated_since=`). A plain UPDATE: no
-        version bump, so an editor's open form is not refused as an edit conflict."""
-        Question._base_manager.filter(pk=self.question_id).update(updated_at=timezone.now())
 
     @property
     def summary(self):

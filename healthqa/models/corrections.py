@@ -11,6 +11,14 @@ from healthqa.models.answers import Answer, AnswerRevision
 
 
 class CorrectionQuerySet(models.QuerySet):
+    def by_answer(self, answer_pks):
+        """{answer pk: its corrections, newest first}: one query for all of them (none for
+        none)."""
+        found = {}
+        for correction in self.filter(answer__in=answer_pks) if answer_pks else ():
+            found.setdefault(correction.answer_id, []).append(correction)
+        return found
+
     def public(self):
         """Corrections of what readers may see now: public answers and public articles."""
         Article = apps.get_model("articles", "Article")

@@ -49,6 +49,38 @@ class QuestionQuerySet(UpdatesSendSignal):
         return self.select_related("topic").order_by("-published_at", "-pk")
 
 
+def touch_questions(pks, *, using=None):
+    """Mark questions as changed (`updated_at`, what API partners sync by): a change to one of
+    their answers is a change to them. A plain UPDATE: no version bump (an editor's open form is
+    not refused as an edit conflict) and no search signal (the text did not change)."""
+    pks = {pk for pk in pks if pk is not None}
+    if pks:
+        Question._base_manager.using(using).filter(pk__in=pks).update(updated_at=timezone.now())
+
+
+class ChangesItsQuestion(UpdatesSendSignal):
+    """The queryset of rows that belong to a question (answers): writing them, from the shell
+    or a script as from model code, marks their questions changed (`touch_questions`), unless
+    only votes changed."""
+
+    def update(self, **kwargs):
+        if set(kwargs) <= {"helpful_yes", "helpful_no"}:
+            return super().update(**kwargs)
+        moved_to = kwargs.get("question_id", getattr(kwargs.get("question"), "pk", None))
+        with transaction.atomic(using=self.db):
+            questions = set(self.values_list("question_id", flat=True))
+            count = super().update(**kwargs)
+            touch_questions(questions | {moved_to}, using=self.db)
+        return count
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            questions = set(self.values_list("question_id", flat=True))
+            result = super().delete()
+            touch_questions(questions, using=self.db)
+        return result
+
+
 class QuestionStatus(models.TextChoices):
     """`Question.Status`, at module level so `Question.Meta` can name it."""
 

@@ -218,10 +218,7 @@ class QuestionDetailView(PreviewableDetailView):
         """{answer pk: its corrections, newest first}: one query for all the answers, none when
         their rows say they have none (`has_corrections`, from `with_people`)."""
         pks = [a.pk for a in answers if a.pk and getattr(a, "has_corrections", True)]
-        found = {}
-        for correction in Correction.objects.filter(answer__in=pks) if pks else ():
-            found.setdefault(correction.answer_id, []).append(correction)
-        return found
+        return Correction.objects.by_answer(pks)
 
     def get_context_data(self, **kwargs):
         question = self.object
