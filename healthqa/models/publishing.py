@@ -191,8 +191,9 @@ class PreviewLink(Versioned):
 
     @property
     def token(self):
-        """Signed id: the row is found only through a token this site issued."""
-        return signing.dumps(self.pk, salt=self.SALT)
+        """Signed id: the row is found only through a token this site issued. No timestamp (the
+        row keeps its expiry), so a link has one address, whenever it is shown."""
+        return signing.Signer(salt=self.SALT).sign_object(self.pk)
 
     @property
     def is_usable(self):
@@ -202,9 +203,12 @@ class PreviewLink(Versioned):
     def from_token(cls, token):
         """The usable link behind `token`, or None when forged, expired or revoked."""
         try:
-            pk = signing.loads(token, salt=cls.SALT)
-        except signing.BadSignature:
-            return None
+            pk = signing.Signer(salt=cls.SALT).unsign_object(token)
+        except (signing.BadSignature, ValueError):
+            try:  # a link shared before tokens lost their timestamp
+                pk = signing.loads(token, salt=cls.SALT)
+            except (signing.BadSignature, ValueError):
+                return None
         if not isinstance(pk, int):
             return None
         return cls.objects.usable().filter(pk=pk).first()

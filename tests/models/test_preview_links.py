@@ -1,5 +1,6 @@
 """Draft previews: for staff who may change an item, and by signed link for outside reviewers."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -287,3 +288,12 @@ def test_preview_links_cannot_be_added_or_deleted_in_the_admin(client, editor, d
     delete_url = admin_url("healthqa.previewlink", "delete", link.pk)
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     assert client.get(admin_url("healthqa.previewlink", "changelist")).status_code == 200
+
+
+def test_a_link_has_one_address_and_older_addresses_still_open(editor, draft_question):
+    link = PreviewLink.share(draft_question, by=editor)
+    first = link.get_absolute_url()
+    time.sleep(1.1)
+    assert link.get_absolute_url() == first
+    # Addresses shared before tokens lost their timestamp.
+    assert PreviewLink.from_token(signing.dumps(link.pk, salt=PreviewLink.SALT)) == link
